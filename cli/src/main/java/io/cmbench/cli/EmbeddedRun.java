@@ -1,0 +1,224 @@
+package io.cmbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cmbench.cli.kafka.EmbeddedKafkaBroker;
+import io.cmbench.cli.kafka.KafkaTopicAdmin;
+import io.cmbench.cli.kafka.TopicReader;
+import io.cmbench.jobs.AnalyticsJobConfig;
+import io.cmbench.jobs.EmulationJobConfig;
+import io.cmbench.jobs.KafkaTopics;
+import io.cmbench.jobs.ServingEmulationJob;
+import io.cmbench.jobs.SloAnalyticsJob;
+import io.cmbench.jobs.SloSpec;
+import io.cmbench.loadgen.KafkaRequestPublisher;
+import io.cmbench.loadgen.PublishMode;
+import io.cmbench.loadgen.PublishStats;
+import io.cmbench.loadgen.RequestStream;
+import io.cmbench.loadgen.WorkloadSpec;
+import io.cmbench.schemas.Completion;
+import io.cmbench.schemas.DeadLetter;
+import io.cmbench.schemas.SloWindow;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One embedded run: a real Kafka broker (unless one is given), the load generator, then the serving
+ * emulation and the SLO analytics as bounded Flink jobs on a MiniCluster, each reading the previous
+ * stage's Kafka topic; finally the results are read back from Kafka and written to the output directory.
+ */
+final class EmbeddedRun {
+
+    /** What a run produced, as read back from the result topics. */
+    record Result(Path outDir, long requests, List<Completion> completions, List<SloWindow> windows,
+                  List<DeadLetter> deadLetters, List<RunSummary> summaries) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSONL = new ObjectMapper();
+
+    private final RunConfig cfg;
+    private final PrintStream out;
+
+    EmbeddedRun(RunConfig cfg, PrintStream out) {
+        this.cfg = cfg;
+        this.out = out;
+    }
+
+    Result run() throws Exception {
+        Files.createDirectories(cfg.outDir());
+        Path tmp = Files.createDirectories(cfg.outDir().resolve("tmp"));
+        long t0 = System.nanoTime();
+        EmbeddedKafkaBroker broker = null;
+        try {
+            String bootstrap = cfg.bootstrapServers();
+            if (bootstrap == null) {
+                say("starting Kafka broker (KRaft) on 127.0.0.1 ...");
+                broker = EmbeddedKafkaBroker.start(cfg.kafkaPort(), tmp);
+                bootstrap = broker.bootstrapServers();
+                say("Kafka broker ready at %s (%.1f s)", bootstrap, secondsSince(t0));
+            }
+            KafkaTopics topics = KafkaTopics.defaults();
+            KafkaTopicAdmin.createTopics(bootstrap, cfg.kafkaProperties(), List.of(topics.requests(),
+                    topics.completions(), topics.steps(), topics.sloWindows(), topics.deadLetter()),
+                    Math.max(2, cfg.parallelism()));
+
+            long requests = generate(bootstrap, topics);
+            emulate(bootstrap, topics, requests);
+            analyze(bootstrap, topics);
+
+            Result result = collect(bootstrap, topics, requests);
+            writeInfo(t0);
+            return result;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    private long generate(String bootstrap, KafkaTopics topics) throws Exception {
+        WorkloadSpec spec = cfg.workloadFile() != null
+                ? WorkloadSpec.load(cfg.workloadFile())
+                : WorkloadSpec.poisson(cfg.requestsPerSec(), cfg.durationMicros(), cfg.promptTokens(), cfg.outputTokens());
+        long expected = Math.max(1, Math.round(cfg.requestsPerSec() * cfg.durationSeconds()));
+        AtomicLong sent = new AtomicLong();
+        say("generating requests (seed %d) into %s ...", cfg.seed(), topics.requests());
+        PublishStats stats;
+        try (KafkaRequestPublisher publisher = new KafkaRequestPublisher(bootstrap, topics.requests(), cfg.kafkaProperties());
+             ProgressPrinter p = progress("generate", expected, sent::get)) {
+            stats = publisher.publish(new RequestStream(spec, cfg.seed()), PublishMode.SIMULATION,
+                    (records, simMicros) -> sent.set(records));
+        }
+        say("generated %,d records in %.1f s (%,.0f records/s)", stats.records(), stats.wallSeconds(),
+                stats.records() / Math.max(1e-9, stats.wallSeconds()));
+        return stats.records();
+    }
+
+    private void emulate(String bootstrap, KafkaTopics topics, long records) throws Exception {
+        EmulationJobConfig job = new EmulationJobConfig(bootstrap, topics, cfg.scenarios(), cfg.seed(), cfg.mode(),
+                true, cfg.kafkaProperties());
+        job.validate();
+        say("serving emulation on Flink MiniCluster (parallelism %d, %d scenario(s)) ...", cfg.parallelism(),
+                cfg.scenarios().size());
+        long t = System.nanoTime();
+        try (ProgressPrinter p = progress("emulate", records * cfg.scenarios().size(),
+                () -> TopicReader.count(bootstrap, cfg.kafkaProperties(), topics.completions()))) {
+            ServingEmulationJob.runOnKafka(FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp")), job);
+        }
+        say("emulation done in %.1f s", secondsSince(t));
+    }
+
+    private void analyze(String bootstrap, KafkaTopics topics) throws Exception {
+        AnalyticsJobConfig job = new AnalyticsJobConfig(bootstrap, topics, cfg.windowMicros(), 0L,
+                cfg.windowMicros(), 0L, cfg.slos(), true, cfg.kafkaProperties());
+        job.validate();
+        say("SLO analytics on Flink MiniCluster ...");
+        long t = System.nanoTime();
+        SloAnalyticsJob.runOnKafka(FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp")), job);
+        say("analytics done in %.1f s", secondsSince(t));
+    }
+
+    private Result collect(String bootstrap, KafkaTopics topics, long requests) throws IOException {
+        List<Completion> completions = TopicReader.readAll(bootstrap, cfg.kafkaProperties(), topics.completions(),
+                b -> decode(() -> Completion.fromByteBuffer(ByteBuffer.wrap(b))));
+        completions.sort(Comparator.comparing(Completion::getScenario).thenComparing(Completion::getRequestId));
+        List<SloWindow> windows = TopicReader.readAll(bootstrap, cfg.kafkaProperties(), topics.sloWindows(),
+                b -> decode(() -> SloWindow.fromByteBuffer(ByteBuffer.wrap(b))));
+        windows.sort(Comparator.comparing(SloWindow::getScenario).thenComparingLong(SloWindow::getWindowStartMicros));
+        List<DeadLetter> dead = TopicReader.readAll(bootstrap, cfg.kafkaProperties(), topics.deadLetter(),
+                b -> decode(() -> DeadLetter.fromByteBuffer(ByteBuffer.wrap(b))));
+        List<RunSummary> summaries = windows.isEmpty() ? List.of()
+                : RunSummary.of(windows, cfg.warmupWindows(), cfg.drainWindows());
+
+        writeJsonLines(cfg.outDir().resolve("completions.jsonl"), completions);
+        writeJsonLines(cfg.outDir().resolve("slo-windows.jsonl"), windows);
+        if (!dead.isEmpty()) {
+            writeJsonLines(cfg.outDir().resolve("dead-letters.jsonl"), dead);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("config", configMap());
+        summary.put("requests", requests);
+        summary.put("completions", completions.size());
+        summary.put("dead_letters", dead.size());
+        summary.put("scenarios", summaries);
+        JSON.writeValue(cfg.outDir().resolve("summary.json").toFile(), summary);
+        return new Result(cfg.outDir(), requests, completions, windows, dead, summaries);
+    }
+
+    private Map<String, Object> configMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seed", cfg.seed());
+        m.put("duration_s", cfg.durationSeconds());
+        m.put("rate_per_s", cfg.requestsPerSec());
+        m.put("prompt_tokens", cfg.promptTokens());
+        m.put("output_tokens", cfg.outputTokens());
+        m.put("workload", cfg.workloadFile() == null ? null : cfg.workloadFile().toString());
+        m.put("window_s", cfg.windowSeconds());
+        m.put("slos", cfg.slos().stream().map(SloSpec::name).toList());
+        m.put("warmup_windows", cfg.warmupWindows());
+        m.put("drain_windows", cfg.drainWindows());
+        m.put("mode", cfg.mode().name());
+        m.put("scenarios", cfg.scenarios());
+        return m;
+    }
+
+    /** Wall-clock facts go apart from summary.json, which must be identical for the same seed and config. */
+    private void writeInfo(long t0) throws IOException {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("wall_seconds", secondsSince(t0));
+        info.put("parallelism", cfg.parallelism());
+        info.put("java", System.getProperty("java.version"));
+        info.put("available_processors", Runtime.getRuntime().availableProcessors());
+        info.put("flink", org.apache.flink.runtime.util.EnvironmentInformation.getVersion());
+        info.put("kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion());
+        JSON.writeValue(cfg.outDir().resolve("run-info.json").toFile(), info);
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecordBase> void writeJsonLines(Path file, List<T> records)
+            throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (T r : records) {
+                w.write(JSONL.writeValueAsString(AvroJson.toMap(r)));
+                w.write('\n');
+            }
+        }
+    }
+
+    private interface Decoder<T> {
+        T decode() throws IOException;
+    }
+
+    private static <T> T decode(Decoder<T> d) {
+        try {
+            return d.decode();
+        } catch (IOException e) {
+            throw new UncheckedIOException("undecodable record in a result topic", e);
+        }
+    }
+
+    private ProgressPrinter progress(String label, long total, java.util.function.LongSupplier done) {
+        return new ProgressPrinter(cfg.quiet() ? new PrintStream(PrintStream.nullOutputStream()) : out, label, total, done);
+    }
+
+    private void say(String fmt, Object... args) {
+        if (!cfg.quiet()) {
+            out.printf(fmt + "%n", args);
+            out.flush();
+        }
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

@@ -1,0 +1,168 @@
+package io.cmbench.cli;
+
+import io.cmbench.jobs.EmulationMode;
+import io.cmbench.jobs.SloSpec;
+import io.cmbench.model.ScenarioSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code cmbench run}: the whole pipeline, embedded, for a bounded span of simulated time. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the benchmark end to end: a real Kafka broker (KRaft, 127.0.0.1), the load generator,",
+                "the serving emulation and the SLO analytics on a Flink MiniCluster; prints per-window and",
+                "overall tok/s per NPU and goodput, and writes summary.json and completions.jsonl to --out."})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Simulated seconds of arrivals (default: ${DEFAULT-VALUE}).",
+            defaultValue = "60")
+    double durationSeconds;
+
+    @Option(names = "--rate", paramLabel = "REQ_PER_S", description = "Poisson arrival rate, requests per simulated second (default: ${DEFAULT-VALUE}).",
+            defaultValue = "100")
+    double rate;
+
+    @Option(names = "--prompt-tokens", description = "Prompt length (default: ${DEFAULT-VALUE}).", defaultValue = "4096")
+    int promptTokens;
+
+    @Option(names = "--output-tokens", description = "Output length (default: ${DEFAULT-VALUE}).", defaultValue = "256")
+    int outputTokens;
+
+    @Option(names = "--workload", paramLabel = "FILE", description = "Workload YAML (overrides --rate, --prompt-tokens, --output-tokens).")
+    Path workload;
+
+    @Option(names = "--parallelism", description = "Flink parallelism (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    int parallelism;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<timestamp>).")
+    Path out;
+
+    @Option(names = "--window", paramLabel = "SECONDS", description = "Tumbling window of simulated time (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    double windowSeconds;
+
+    @Option(names = "--slo", split = ",", description = "SLOs, e.g. tpot15,tpot50 or tpot15+ttft1500 (default: ${DEFAULT-VALUE}).",
+            defaultValue = "tpot15,tpot50")
+    List<String> slos;
+
+    @Option(names = "--warmup-windows", description = "Windows left out of the overall summary at the start (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    int warmupWindows;
+
+    @Option(names = "--drain-windows", description = "Windows left out of the overall summary at the end (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    int drainWindows;
+
+    @Option(names = "--mode", description = "full | decode-only | prefill-only (default: ${DEFAULT-VALUE}).", defaultValue = "full")
+    String mode;
+
+    @Option(names = "--batch-per-npu", description = "Override the decode batch cap per NPU (default: the deployment's).",
+            defaultValue = "0")
+    int batchPerNpu;
+
+    @Option(names = "--kafka-port", description = "Port of the embedded broker (default: a free port).", defaultValue = "0")
+    int kafkaPort;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this Kafka cluster instead of starting a broker.")
+    String bootstrap;
+
+    @Option(names = "--client-properties", paramLabel = "FILE", description = "Kafka client properties (e.g. security) for every client.")
+    Path clientProperties;
+
+    @Option(names = "--quiet", description = "Only the final tables.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        RunConfig cfg = config();
+        Files.createDirectories(cfg.outDir());
+        // Before the first logger exists (Flink, Kafka): library logs go to the run's directory.
+        System.setProperty("cmbench.log.file", cfg.outDir().resolve("cmbench.log").toString());
+        PrintStream stdout = System.out;
+        EmbeddedRun.Result r = new EmbeddedRun(cfg, stdout).run();
+        stdout.println();
+        if (r.windows().isEmpty()) {
+            stdout.println("no SLO windows were produced (no request completed?)");
+        } else {
+            SummaryTable.printWindows(stdout, r.windows(), cfg.slos().stream().map(SloSpec::name).toList());
+            SummaryTable.printSummaries(stdout, r.summaries());
+        }
+        stdout.printf("%n%,d requests, %,d completions, %,d dead letters%n", r.requests(), r.completions().size(),
+                r.deadLetters().size());
+        stdout.printf("results: %s (summary.json, completions.jsonl, slo-windows.jsonl)%n", r.outDir().toAbsolutePath());
+        return 0;
+    }
+
+    RunConfig config() throws IOException {
+        require(durationSeconds > 0 && Double.isFinite(durationSeconds), "--duration", durationSeconds, "must be > 0");
+        require(rate > 0 && Double.isFinite(rate), "--rate", rate, "must be > 0");
+        require(promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
+        require(outputTokens > 0, "--output-tokens", outputTokens, "must be > 0");
+        require(parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
+        require(windowSeconds > 0 && Double.isFinite(windowSeconds), "--window", windowSeconds, "must be > 0");
+        require(warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
+        require(drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
+        require(batchPerNpu >= 0, "--batch-per-npu", batchPerNpu, "must be >= 0");
+        require(kafkaPort >= 0 && kafkaPort <= 65535, "--kafka-port", kafkaPort, "must be a port number");
+        require(workload == null || Files.isRegularFile(workload), "--workload", workload, "no such file");
+        require(clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties", clientProperties,
+                "no such file");
+        EmulationMode emulationMode;
+        try {
+            emulationMode = EmulationMode.valueOf(mode.trim().toUpperCase().replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(),
+                    "--mode: unknown value '" + mode + "' (expected full, decode-only or prefill-only)");
+        }
+        List<SloSpec> sloSpecs = new ArrayList<>();
+        for (String s : slos) {
+            try {
+                sloSpecs.add(SloSpec.parse(s.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--slo: " + e.getMessage());
+            }
+        }
+        ScenarioSpec base = ScenarioSpec.paperDefault();
+        ScenarioSpec scenario = new ScenarioSpec(base.name(), base.profile(), base.model(), base.deployment(), batchPerNpu);
+        Path outDir = out != null ? out
+                : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return new RunConfig(seed, durationSeconds, rate, promptTokens, outputTokens, workload, parallelism, outDir,
+                windowSeconds, List.copyOf(sloSpecs), warmupWindows, drainWindows, kafkaPort, bootstrap,
+                loadProperties(clientProperties), List.of(scenario), emulationMode, quiet);
+    }
+
+    private void require(boolean ok, String option, Object value, String why) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), option + ": " + why + ", got '" + value + "'");
+        }
+    }
+
+    static Properties loadProperties(Path file) throws IOException {
+        Properties p = new Properties();
+        if (file != null) {
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+        }
+        return p;
+    }
+}
