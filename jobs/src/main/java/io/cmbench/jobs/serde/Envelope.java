@@ -1,0 +1,144 @@
+package io.cmbench.jobs.serde;
+
+import io.cmbench.schemas.Completion;
+import io.cmbench.schemas.EventKind;
+import io.cmbench.schemas.RequestEvent;
+
+/**
+ * One raw Kafka record, classified at the source (so that watermarks can be generated per partition from the
+ * payload's event time): the payload as received, where it came from, and either its event time or why it is
+ * unusable. Flink POJO.
+ */
+public class Envelope {
+    public enum Kind { REQUEST, HEARTBEAT, COMPLETION, INVALID }
+
+    public String topic;
+    public int partition;
+    public long offset;
+    public byte[] payload;
+    public Kind kind;
+    /** Simulated µs (arrival for requests, last token for completions); meaningless when INVALID. */
+    public long eventTime;
+    public String field;
+    public String reason;
+
+    public Envelope() {}
+
+    public boolean valid() {
+        return kind != Kind.INVALID;
+    }
+
+    private static Envelope base(String topic, int partition, long offset, byte[] payload) {
+        Envelope e = new Envelope();
+        e.topic = topic;
+        e.partition = partition;
+        e.offset = offset;
+        e.payload = payload == null ? new byte[0] : payload;
+        return e;
+    }
+
+    private Envelope invalid(String field, String reason) {
+        this.kind = Kind.INVALID;
+        this.field = field;
+        this.reason = reason;
+        this.eventTime = Long.MIN_VALUE;
+        return this;
+    }
+
+    /** Decodes and validates a request record (Avro single-object encoding). */
+    public static Envelope ofRequest(String topic, int partition, long offset, byte[] payload) {
+        Envelope e = base(topic, partition, offset, payload);
+        RequestEvent r;
+        try {
+            r = decodeRequest(e.payload);
+        } catch (Exception ex) {
+            return e.invalid(null, "undecodable RequestEvent: " + ex);
+        }
+        if (r.getArrivalTimeMicros() < 0) {
+            return e.invalid("arrivalTimeMicros", "must be >= 0, got " + r.getArrivalTimeMicros());
+        }
+        e.eventTime = r.getArrivalTimeMicros();
+        if (r.getKind() == EventKind.HEARTBEAT) {
+            e.kind = Kind.HEARTBEAT;
+            return e;
+        }
+        if (r.getRequestId() == null || r.getRequestId().isBlank()) {
+            return e.invalid("requestId", "must not be blank");
+        }
+        if (r.getPromptTokens() < 1) {
+            return e.invalid("promptTokens", "must be >= 1, got " + r.getPromptTokens());
+        }
+        if (r.getOutputTokens() < 1) {
+            return e.invalid("outputTokens", "must be >= 1, got " + r.getOutputTokens());
+        }
+        if (r.getPrefixBlockTokens() < 0) {
+            return e.invalid("prefixBlockTokens", "must be >= 0, got " + r.getPrefixBlockTokens());
+        }
+        e.kind = Kind.REQUEST;
+        return e;
+    }
+
+    /** Decodes and validates a completion record (Avro single-object encoding). */
+    public static Envelope ofCompletion(String topic, int partition, long offset, byte[] payload) {
+        Envelope e = base(topic, partition, offset, payload);
+        Completion c;
+        try {
+            c = decodeCompletion(e.payload);
+        } catch (Exception ex) {
+            return e.invalid(null, "undecodable Completion: " + ex);
+        }
+        if (c.getScenario() == null || c.getScenario().isBlank()) {
+            return e.invalid("scenario", "must not be blank");
+        }
+        if (c.getOutputTokens() < 1) {
+            return e.invalid("outputTokens", "must be >= 1, got " + c.getOutputTokens());
+        }
+        if (c.getPromptTokens() < 0) {
+            return e.invalid("promptTokens", "must be >= 0, got " + c.getPromptTokens());
+        }
+        if (c.getArrivalTimeMicros() < 0) {
+            return e.invalid("arrivalTimeMicros", "must be >= 0, got " + c.getArrivalTimeMicros());
+        }
+        if (c.getFirstTokenMicros() < c.getArrivalTimeMicros()) {
+            return e.invalid("firstTokenMicros", "must be >= arrivalTimeMicros, got " + c.getFirstTokenMicros()
+                    + " < " + c.getArrivalTimeMicros());
+        }
+        if (c.getLastTokenMicros() < c.getFirstTokenMicros()) {
+            return e.invalid("lastTokenMicros", "must be >= firstTokenMicros, got " + c.getLastTokenMicros()
+                    + " < " + c.getFirstTokenMicros());
+        }
+        if (c.getDecodeNpus() < 1) {
+            return e.invalid("decodeNpus", "must be >= 1, got " + c.getDecodeNpus());
+        }
+        if (c.getPrefillNpus() < 0) {
+            return e.invalid("prefillNpus", "must be >= 0, got " + c.getPrefillNpus());
+        }
+        e.kind = Kind.COMPLETION;
+        e.eventTime = c.getLastTokenMicros();
+        return e;
+    }
+
+    public static RequestEvent decodeRequest(byte[] payload) throws java.io.IOException {
+        return RequestEvent.getDecoder().decode(payload);
+    }
+
+    public static Completion decodeCompletion(byte[] payload) throws java.io.IOException {
+        return Completion.getDecoder().decode(payload);
+    }
+
+    /** Test and in-memory helper: encodes the request and classifies it as a Kafka record would be. */
+    public static Envelope of(RequestEvent r, long offset) {
+        try {
+            return ofRequest("in-memory", 0, offset, toBytes(r.toByteBuffer()));
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    public static byte[] toBytes(java.nio.ByteBuffer b) {
+        java.nio.ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+}
