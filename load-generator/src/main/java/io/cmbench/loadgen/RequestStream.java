@@ -113,13 +113,23 @@ public final class RequestStream implements Iterator<RequestEvent>, AutoCloseabl
     return heartbeats;
   }
 
-  /** Requests id for the n-th request (0-based). */
+  /** Request id for the n-th request (0-based), e.g. {@code r0000000042}. */
   public static String requestId(long n) {
-    return String.format("r%010d", n);
+    return padded("r", n);
   }
 
+  /** Heartbeat id for the n-th heartbeat (0-based), e.g. {@code hb0000000003}. */
   public static String heartbeatId(long n) {
-    return String.format("hb%010d", n);
+    return padded("hb", n);
+  }
+
+  private static String padded(String prefix, long n) {
+    String digits = Long.toString(n);
+    StringBuilder sb = new StringBuilder(prefix.length() + Math.max(10, digits.length())).append(prefix);
+    for (int i = digits.length(); i < 10; i++) {
+      sb.append('0');
+    }
+    return sb.append(digits).toString();
   }
 
   public static boolean isHeartbeat(RequestEvent e) {

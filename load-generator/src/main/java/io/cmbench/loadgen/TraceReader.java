@@ -223,7 +223,7 @@ public abstract class TraceReader implements Iterator<TraceRecord>, AutoCloseabl
       JsonNode n;
       try {
         n = JSON.readTree(line);
-      } catch (IOException e) {
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw error(lineNo, null, "not valid JSON: " + e.getOriginalMessage());
       }
       if (n == null || !n.isObject()) {
