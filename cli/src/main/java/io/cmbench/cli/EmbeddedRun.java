@@ -2,9 +2,9 @@ package io.cmbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cmbench.cli.kafka.EmbeddedKafkaBroker;
-import io.cmbench.cli.kafka.KafkaTopicAdmin;
-import io.cmbench.cli.kafka.TopicReader;
+import io.cmbench.cluster.kafka.EmbeddedKafkaBroker;
+import io.cmbench.cluster.kafka.KafkaTopicAdmin;
+import io.cmbench.cluster.kafka.TopicReader;
 import io.cmbench.jobs.AnalyticsJobConfig;
 import io.cmbench.jobs.EmulationJobConfig;
 import io.cmbench.jobs.KafkaTopics;

@@ -1,4 +1,4 @@
-package io.cmbench.cli.kafka;
+package io.cmbench.cluster.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;

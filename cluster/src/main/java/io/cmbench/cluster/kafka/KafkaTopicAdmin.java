@@ -1,4 +1,4 @@
-package io.cmbench.cli.kafka;
+package io.cmbench.cluster.kafka;
 
 import java.util.Collection;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.cmbench.cli.kafka;
+package io.cmbench.cluster.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.cmbench.cli.kafka;
+package io.cmbench.cluster.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -223,7 +223,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return file;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
