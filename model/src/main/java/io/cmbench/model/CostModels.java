@@ -1,32 +1,40 @@
 package io.cmbench.model;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.cmbench.model.spec.Deployment;
+import io.cmbench.model.spec.HardwareProfile;
+import io.cmbench.model.spec.ModelSpec;
+import io.cmbench.model.spec.SpecLoader;
+
 /**
- * Entry point: builds a {@link ServingCostModel} for a scenario.
- * PLACEHOLDER until the first-principles model lands (issue 3): a crude bandwidth-only roofline so
- * that the jobs compile and run.
+ * Entry point: builds the first-principles {@link RooflineCostModel} for a scenario from the YAML
+ * descriptions on the classpath ({@code cmbench/profiles}, {@code cmbench/models}, {@code cmbench/deployments};
+ * names ending in .yaml are read from the file system). Descriptions are validated on load; a bad one
+ * throws {@link io.cmbench.model.spec.SpecException} naming the file, the field and the reason.
+ * Built models are cached per scenario (they are immutable).
  */
 public final class CostModels {
     private CostModels() {}
 
+    private static final Map<String, RooflineCostModel> CACHE = new ConcurrentHashMap<>();
+
     public static ServingCostModel forScenario(ScenarioSpec spec) {
-        int cap = spec.decodeBatchCapPerNpu() > 0 ? spec.decodeBatchCapPerNpu() : 96;
-        PoolLayout layout = new PoolLayout(6, 16, 16 * 16384, 1, 160, 2, cap, 400_000L);
-        return new ServingCostModel() {
-            @Override public PoolLayout layout() { return layout; }
-            @Override public long decodeStepMicros(int[] seqs, long[] kv) {
-                long maxKv = 0; int maxSeq = 0;
-                for (int i = 0; i < seqs.length; i++) { maxKv = Math.max(maxKv, kv[i]); maxSeq = Math.max(maxSeq, seqs[i]); }
-                double weightsBytes = 16e9; double kvBytes = maxKv * 35_136.0;
-                return (long) ((weightsBytes + kvBytes) / 1.346e12 * 1e6) + 200L * maxSeq;
-            }
-            @Override public int mtpSpeculativeTokens() { return 1; }
-            @Override public double mtpAcceptance() { return 0.7; }
-            @Override public long prefillBatchMicros(int[] p, int[] c) {
-                long t = 0; for (int i = 0; i < p.length; i++) t += p[i] - c[i];
-                return (long) (t * 2 * 37e9 / (16 * 1.2e15) * 1e6);
-            }
-            @Override public long kvTransferMicros(int tokens) { return (long) (tokens * 35_136.0 / 50e9 * 1e6); }
-            @Override public long cacheReadMicros(int tokens) { return (long) (tokens * 35_136.0 / 150e9 * 1e6); }
-        };
+        return build(spec.profile(), spec.model(), spec.deployment(), spec.decodeBatchCapPerNpu());
+    }
+
+    /** The concrete model (with the per-operator breakdowns) for names of a profile, model and deployment. */
+    public static RooflineCostModel build(String profile, String model, String deployment, int decodeBatchCapPerNpu) {
+        if (decodeBatchCapPerNpu < 0) throw new IllegalArgumentException("decodeBatchCapPerNpu must be >= 0, got " + decodeBatchCapPerNpu);
+        String key = profile + "|" + model + "|" + deployment + "|" + decodeBatchCapPerNpu;
+        RooflineCostModel c = CACHE.get(key);
+        if (c != null) return c;
+        HardwareProfile hw = SpecLoader.profile(profile);
+        ModelSpec m = SpecLoader.model(model);
+        Deployment d = SpecLoader.deployment(deployment);
+        c = new RooflineCostModel(hw, m, d, decodeBatchCapPerNpu, null);
+        CACHE.putIfAbsent(key, c);
+        return c;
     }
 }

@@ -1,0 +1,32 @@
+package io.cmbench.model.cli;
+
+import io.cmbench.model.CostModels;
+import io.cmbench.model.RooflineCostModel;
+import io.cmbench.model.spec.SpecException;
+import picocli.CommandLine.Option;
+
+/** Options every model subcommand shares. */
+public final class ModelOptions {
+    @Option(names = "--profile", paramLabel = "P", defaultValue = "cloudmatrix384",
+            description = "hardware profile name or YAML file (default: ${DEFAULT-VALUE}; shipped: cloudmatrix384, h800, h100)")
+    String profile;
+
+    @Option(names = "--model", paramLabel = "M", defaultValue = "deepseek-r1",
+            description = "model spec name or YAML file (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--deployment", paramLabel = "D", defaultValue = "cloudmatrix-infer",
+            description = "deployment name or YAML file (default: ${DEFAULT-VALUE}; shipped: cloudmatrix-infer, deepseek-h800)")
+    String deployment;
+
+    @Option(names = "--json", description = "machine-readable JSON instead of a table")
+    boolean json;
+
+    RooflineCostModel build() {
+        try {
+            return CostModels.build(profile, model, deployment, 0);
+        } catch (SpecException e) {
+            throw new CliSupport.BadOption("--profile/--model/--deployment", profile + "/" + model + "/" + deployment, e.getMessage());
+        }
+    }
+}

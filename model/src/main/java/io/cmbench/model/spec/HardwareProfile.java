@@ -1,0 +1,132 @@
+package io.cmbench.model.spec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.cmbench.model.spec.Units.Dim.BANDWIDTH;
+import static io.cmbench.model.spec.Units.Dim.BYTES;
+import static io.cmbench.model.spec.Units.Dim.RATE;
+import static io.cmbench.model.spec.Units.Dim.TIME;
+
+/**
+ * A hardware profile (YAML under {@code cmbench/profiles/}). All quantities are in SI base units:
+ * ops/s, bytes, bytes/s, seconds. "Die" is the unit of data parallelism (an Ascend 910C has two).
+ */
+public record HardwareProfile(
+        String name,
+        String description,
+        String npuName,
+        int diesPerNpu,
+        double dieToDieBandwidth,
+        int cubeCores,
+        int vectorCores,
+        Map<String, Double> peakOpsPerDie,
+        double hbmBytesPerDie,
+        double hbmBandwidthPerDie,
+        int npusPerNode,
+        int nodes,
+        double ubBandwidthPerDie,
+        Map<String, Path> ubPaths,
+        double rdmaBandwidthPerDie,
+        double rdmaLatency,
+        double vpcBandwidthPerNode,
+        double vpcLatency,
+        String poolReadPath,
+        String poolWritePath,
+        Map<String, Factor> efficiency,
+        EpCollectives ep) {
+
+    /** One measured UB path (per die, one direction). */
+    public record Path(double intraBandwidth, double interBandwidth, double intraLatency, double interLatency) {}
+
+    /** A named achievable-efficiency factor and the benchmark it comes from. */
+    public record Factor(String name, double value, String source) {}
+
+    /** One row of the measured dispatch/combine table. */
+    public record EpRow(int ep, double dispatchSeconds, double combineSeconds) {}
+
+    /** Measured expert-parallel dispatch/combine, the basis of the alpha-beta model. */
+    public record EpCollectives(String plane, String betaPath, int benchTokensPerRank, int benchTopK,
+                                double dispatchMessageBytes, double combineMessageBytes, List<EpRow> table) {}
+
+    public static final List<String> FACTORS = List.of("gemm_compute", "attention_compute", "hbm_bandwidth");
+    public static final List<String> UB_PATHS = List.of("npu_npu_read", "npu_npu_write", "npu_cpu_read", "npu_cpu_write");
+
+    public int diesPerNode() { return npusPerNode * diesPerNpu; }
+
+    public double peak(String dtype) {
+        Double d = peakOpsPerDie.get(dtype);
+        if (d == null) throw new IllegalArgumentException("profile " + name + " has no " + dtype + " peak");
+        return d;
+    }
+
+    public Factor factor(String n) { return efficiency.get(n); }
+
+    /** Builds and validates a profile from its YAML root node. */
+    public static HardwareProfile fromYaml(YamlNode root) {
+        root.allowOnly("name", "description", "npu", "topology", "planes", "memory_pool", "efficiency", "ep_collectives");
+        String name = root.string("name");
+        YamlNode npu = root.child("npu").allowOnly("name", "dies_per_npu", "die_to_die_bandwidth", "die");
+        int dies = npu.positiveInt("dies_per_npu");
+        double d2d = dies > 1 ? npu.quantity("die_to_die_bandwidth", BANDWIDTH) : 0;
+        YamlNode die = npu.child("die").allowOnly("cube_cores", "vector_cores", "peak", "hbm_capacity", "hbm_bandwidth");
+        YamlNode peakNode = die.child("peak");
+        Map<String, Double> peak = new LinkedHashMap<>();
+        for (String k : peakNode.keys()) {
+            if (!List.of("bf16", "fp16", "fp8", "int8").contains(k)) throw peakNode.error(k, "unknown data type (bf16, fp16, fp8, int8)");
+            peak.put(k, peakNode.quantity(k, RATE));
+        }
+        if (!peak.containsKey("bf16")) throw peakNode.error("bf16", "missing field");
+        YamlNode topo = root.child("topology").allowOnly("npus_per_node", "nodes");
+        YamlNode planes = root.child("planes").allowOnly("ub", "rdma", "vpc");
+        YamlNode ub = planes.child("ub").allowOnly("bandwidth_per_die", "measured");
+        double ubBw = ub.quantity("bandwidth_per_die", BANDWIDTH);
+        YamlNode measured = ub.child("measured").allowOnly(UB_PATHS.toArray(new String[0]));
+        Map<String, Path> paths = new LinkedHashMap<>();
+        for (String p : UB_PATHS) {
+            YamlNode n = measured.child(p).allowOnly("intra_bandwidth", "inter_bandwidth", "intra_latency", "inter_latency");
+            Path path = new Path(n.quantity("intra_bandwidth", BANDWIDTH), n.quantity("inter_bandwidth", BANDWIDTH),
+                    n.quantity("intra_latency", TIME), n.quantity("inter_latency", TIME));
+            if (path.intraBandwidth() > ubBw * 1.0001) throw n.error("intra_bandwidth", "exceeds the plane's bandwidth_per_die");
+            paths.put(p, path);
+        }
+        YamlNode rdma = planes.child("rdma").allowOnly("bandwidth_per_die", "latency");
+        YamlNode vpc = planes.child("vpc").allowOnly("bandwidth_per_node", "latency");
+        YamlNode pool = root.child("memory_pool").allowOnly("plane", "read_path", "write_path");
+        pool.oneOf("plane", "ub");
+        String readPath = pool.oneOf("read_path", UB_PATHS.toArray(new String[0]));
+        String writePath = pool.oneOf("write_path", UB_PATHS.toArray(new String[0]));
+
+        YamlNode eff = root.child("efficiency").allowOnly(FACTORS.toArray(new String[0]));
+        Map<String, Factor> factors = new LinkedHashMap<>();
+        for (String f : FACTORS) {
+            YamlNode n = eff.child(f).allowOnly("value", "source");
+            factors.put(f, new Factor(f, n.fraction("value"), n.string("source")));
+        }
+
+        YamlNode epn = root.child("ep_collectives").allowOnly("plane", "beta_path", "benchmark_tokens_per_rank",
+                "benchmark_top_k", "dispatch_message", "combine_message", "table");
+        String epPlane = epn.oneOf("plane", "ub", "rdma");
+        String beta = epn.oneOf("beta_path", "npu_npu_write", "npu_npu_read", "rdma");
+        List<EpRow> rows = new ArrayList<>();
+        int lastEp = 0;
+        for (YamlNode r : epn.list("table")) {
+            r.allowOnly("ep", "dispatch", "combine");
+            int ep = r.positiveInt("ep");
+            if (ep <= lastEp) throw r.error("ep", "rows must be in increasing EP order");
+            lastEp = ep;
+            rows.add(new EpRow(ep, r.quantity("dispatch", TIME), r.quantity("combine", TIME)));
+        }
+        return new HardwareProfile(name, root.string("description", name), npu.string("name"), dies, d2d,
+                die.positiveInt("cube_cores"), die.positiveInt("vector_cores"), Map.copyOf(peak),
+                die.quantity("hbm_capacity", BYTES), die.quantity("hbm_bandwidth", BANDWIDTH),
+                topo.positiveInt("npus_per_node"), topo.positiveInt("nodes"),
+                ubBw, Map.copyOf(paths), rdma.quantity("bandwidth_per_die", BANDWIDTH), rdma.quantity("latency", TIME),
+                vpc.quantity("bandwidth_per_node", BANDWIDTH), vpc.quantity("latency", TIME),
+                readPath, writePath, factors,
+                new EpCollectives(epPlane, beta, epn.positiveInt("benchmark_tokens_per_rank"), epn.positiveInt("benchmark_top_k"),
+                        epn.quantity("dispatch_message", BYTES), epn.quantity("combine_message", BYTES), List.copyOf(rows)));
+    }
+}

@@ -1,0 +1,84 @@
+package io.cmbench.model.spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Loads and validates the YAML descriptions. A name such as {@code cloudmatrix384} is looked up on the
+ * classpath under {@code cmbench/profiles/}, {@code cmbench/models/} or {@code cmbench/deployments/};
+ * a value ending in {@code .yaml}/{@code .yml} or containing a path separator is read from the file system.
+ * Results are cached per name (descriptions are immutable).
+ */
+public final class SpecLoader {
+    private SpecLoader() {}
+
+    public static final List<String> PROFILES = List.of("cloudmatrix384", "h800", "h100");
+    public static final List<String> MODELS = List.of("deepseek-r1");
+    public static final List<String> DEPLOYMENTS = List.of("cloudmatrix-infer", "deepseek-h800");
+
+    private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
+
+    public static HardwareProfile profile(String name) { return load("profiles", name, HardwareProfile::fromYaml); }
+
+    public static ModelSpec model(String name) { return load("models", name, ModelSpec::fromYaml); }
+
+    public static Deployment deployment(String name) { return load("deployments", name, Deployment::fromYaml); }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T load(String kind, String name, Function<YamlNode, T> parser) {
+        if (name == null || name.isBlank()) throw new SpecException(kind, "", "no " + kind + " name given");
+        String key = kind + "/" + name;
+        Object cached = CACHE.get(key);
+        if (cached != null) return (T) cached;
+        T t = parse(kind, name, parser);
+        CACHE.putIfAbsent(key, t);
+        return t;
+    }
+
+    private static <T> T parse(String kind, String name, Function<YamlNode, T> parser) {
+        boolean isFile = name.endsWith(".yaml") || name.endsWith(".yml") || name.contains("/") || name.contains("\\");
+        String label;
+        String text;
+        try {
+            if (isFile) {
+                label = name;
+                text = Files.readString(Path.of(name));
+            } else {
+                label = kind + "/" + name + ".yaml";
+                try (InputStream in = SpecLoader.class.getClassLoader().getResourceAsStream("cmbench/" + label)) {
+                    if (in == null) throw new SpecException(label, "", "no such " + kind.substring(0, kind.length() - 1) + " '" + name + "' on the classpath");
+                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        } catch (IOException e) {
+            throw new SpecException(name, "", "cannot read: " + e.getMessage());
+        }
+        return parseText(label, text, parser);
+    }
+
+    /** Parses YAML text; {@code label} names the file in error messages. */
+    @SuppressWarnings("unchecked")
+    public static <T> T parseText(String label, String text, Function<YamlNode, T> parser) {
+        Object doc;
+        try {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        } catch (MarkedYAMLException e) {
+            throw new SpecException(label, "", "not valid YAML at line " + (e.getProblemMark().getLine() + 1) + ": " + e.getProblem());
+        } catch (RuntimeException e) {
+            throw new SpecException(label, "", "not valid YAML: " + e.getMessage());
+        }
+        if (!(doc instanceof Map)) throw new SpecException(label, "", "the document must be a mapping");
+        return parser.apply(new YamlNode(label, "", (Map<String, Object>) doc));
+    }
+}

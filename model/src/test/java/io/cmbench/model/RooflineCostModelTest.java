@@ -1,0 +1,221 @@
+package io.cmbench.model;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+import io.cmbench.model.RooflineCostModel.DecodeOptions;
+import io.cmbench.model.spec.SpecLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** Operator costs against rooflines computed here by hand from the reference sheet's numbers. */
+class RooflineCostModelTest {
+
+    // reference-sheet facts, written out independently of the YAML
+    static final double BF16 = 376e12, INT8 = 752e12, HBM = 1.6e12;
+    static final double GEMM_EFF = (0.774 + 0.827) / 2, MLA_COMPUTE = 0.654, MLA_BW = 0.841;
+
+    private final RooflineCostModel paper = TestSpecs.paper();
+    private final RooflineCostModel noMb = paper.withDecodeOptions(new DecodeOptions(true, 0.7, false));
+
+    @Test
+    void layoutFollowsTheDeployment() {
+        PoolLayout l = paper.layout();
+        assertThat(l.prefillInstances()).isEqualTo(6);
+        assertThat(l.prefillNpusPerInstance()).isEqualTo(16);
+        assertThat(l.prefillTokenBudgetPerInstance()).isEqualTo(16 * 16384);
+        assertThat(l.decodeInstances()).isEqualTo(1);
+        assertThat(l.decodeNpusPerInstance()).isEqualTo(160);
+        assertThat(l.decodeDiesPerInstance()).isEqualTo(320);
+        assertThat(l.decodeBatchCapPerNpu()).isEqualTo(96);
+        assertThat(CostModels.forScenario(new ScenarioSpec("x", "cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 32))
+                .layout().decodeBatchCapPerNpu()).isEqualTo(32);
+        // KV capacity: what HBM holds after weights, EP buffers and the reserve, at 35,136 B per token
+        double free = 64e9 - paper.decodeWeightBytesPerDie() - paper.decodeBufferBytesPerDie() - 2e9;
+        assertThat(l.kvCacheTokensPerDie()).isEqualTo((long) Math.floor(free / 35_136));
+        // weights per die: 61+1 replicated attention layers (187.1 M params each) dominate; ~19 GB in total
+        assertThat(paper.decodeWeightBytesPerDie()).isBetween(18e9, 21e9);
+        assertThat(paper.mtpSpeculativeTokens()).isEqualTo(1);
+        assertThat(paper.mtpAcceptance()).isEqualTo(0.7);
+    }
+
+    @Test
+    void attentionCoreIsTheComputeRoofline() {
+        // no microbatch: 48 sequences per die, 2 query tokens each (MTP), KV 4,096 each
+        DecodeResult r = noMb.decodeUniform(96, 4096);
+        double kv = 48 * 4096.0;
+        double flops = 2.0 * 128 * (576 + 512) * 2 * kv;
+        double compute = flops / (BF16 * MLA_COMPUTE);
+        double memory = kv * 576 / (HBM * MLA_BW);
+        assertThat(compute).isGreaterThan(memory);
+        assertThat(r.operators().get("attention_core")).isCloseTo(compute * 1e6, within(0.01));
+    }
+
+    @Test
+    void attentionCoreOnTheAttentionStreamGetsSixteenOfTwentyFourCubeCores() {
+        DecodeResult r = paper.decodeUniform(96, 4096);
+        double kv = 48 * 4096.0;   // both microbatches together
+        double compute = 2.0 * 128 * 1088 * 2 * kv / (BF16 * MLA_COMPUTE * 16 / 24);
+        assertThat(r.operators().get("attention_core")).isCloseTo(compute * 1e6, within(0.01));
+    }
+
+    @Test
+    void mlaPrologIsMemoryBoundAtSmallBatch() {
+        DecodeResult r = noMb.decodeUniform(8, 4096);
+        double params = 7168.0 * 1536 + 7168.0 * 576 + 1536.0 * 128 * 192 + 512.0 * 128 * 128;
+        assertThat(params).isEqualTo(61_276_160);
+        double memory = params / (HBM * MLA_BW);
+        double compute = 2 * params * 8 / (INT8 * GEMM_EFF);
+        assertThat(memory).isGreaterThan(compute);
+        assertThat(r.operators().get("mla_prolog")).isCloseTo(memory * 1e6, within(0.01));
+    }
+
+    @Test
+    void routedExpertGemmIsComputeBoundAtBatch96() {
+        DecodeResult r = noMb.decodeUniform(96, 4096);
+        // 320 dies x 96 tokens x top-8 over 288 routed slots (256 + 32 redundant), one per die
+        double tokens = 320 * 96 * 8 / 288.0;
+        double compute = 2 * 3 * 7168.0 * 2048 * tokens / (INT8 * GEMM_EFF);
+        double memory = 3 * 7168.0 * 2048 / (HBM * MLA_BW);
+        assertThat(compute).isGreaterThan(memory);
+        assertThat(r.operators().get("routed_experts")).isCloseTo(compute * 1e6, within(0.01));
+        // the 32 shared-expert dies serve every token once: 320 x 96 / 32 = 960 tokens, the slowest
+        double shared = 2 * 3 * 7168.0 * 2048 * 960 / (INT8 * GEMM_EFF);
+        assertThat(r.operators().get("shared_expert")).isCloseTo(shared * 1e6, within(0.01));
+    }
+
+    @Test
+    void dispatchAndCombineAreAlphaBeta() {
+        // EP320 uses the EP256 row (the table is flat from 128 on): alpha = latency - 128 x 8 x msg / 135 GB/s
+        double alphaD = 152e-6 - 128 * 8 * 7680 / 135e9;
+        double alphaC = 149e-6 - 128 * 8 * 14336 / 135e9;
+        assertThat(paper.dispatchAlphaMicros()).isCloseTo(alphaD * 1e6, within(1e-6));
+        assertThat(paper.combineAlphaMicros()).isCloseTo(alphaC * 1e6, within(1e-6));
+        DecodeResult r = noMb.decodeUniform(96, 4096);
+        // a die sends 96 tokens x (8 routed + 1 shared) copies; a shared-expert die receives 960 x 1
+        double sendD = 96 * 9 * 7680.0, recvD = 960 * 7680.0;
+        assertThat(r.operators().get("dispatch")).isCloseTo((alphaD + Math.max(sendD, recvD) / 135e9) * 1e6, within(0.01));
+        double comb = Math.max(960 * 14336.0, 96 * 9 * 14336.0);
+        assertThat(r.operators().get("combine")).isCloseTo((alphaC + comb / 135e9) * 1e6, within(0.01));
+    }
+
+    @Test
+    void prefillAttentionIsQuadraticAndGemmsLinear() {
+        int n = 64;
+        int[] p = new int[n];
+        Arrays.fill(p, 4096);
+        PrefillResult r = paper.prefill(p, new int[n]);
+        double pairs = n * 4096.0 * 4097 / 2;
+        double attn = 2.0 * 128 * (128 + 64 + 128) * pairs / 32 / (BF16 * MLA_COMPUTE);
+        assertThat(r.operators().get("attention_core")).isCloseTo(attn * 1e6, within(0.5));
+        double attnParams = 7168.0 * 1536 + 7168.0 * 576 + 1536.0 * 128 * 192 + 512.0 * 128 * 256 + 128.0 * 128 * 7168;
+        double linear = 2 * attnParams * (n * 4096.0 / 32) / (INT8 * GEMM_EFF);
+        assertThat(r.operators().get("mla_linear")).isCloseTo(linear * 1e6, within(0.5));
+        // doubling prompt length at the same token count doubles the attention per token, not the GEMMs
+        int[] p2 = new int[n / 2];
+        Arrays.fill(p2, 8192);
+        PrefillResult r2 = paper.prefill(p2, new int[n / 2]);
+        assertThat(r2.operators().get("attention_core") / r.operators().get("attention_core")).isCloseTo(2.0, within(0.01));
+        assertThat(r2.operators().get("mla_linear")).isCloseTo(r.operators().get("mla_linear"), within(1e-6));
+    }
+
+    @Test
+    void cachedPrefixSkipsComputeButIsReadOverUb() {
+        int[] p = new int[64];
+        Arrays.fill(p, 4096);
+        int[] c = new int[64];
+        Arrays.fill(c, 2048);
+        PrefillResult cold = paper.prefill(p, new int[64]);
+        PrefillResult warm = paper.prefill(p, c);
+        assertThat(warm.batchMicros()).isLessThan(cold.batchMicros());
+        assertThat(warm.operators().get("experts")).isCloseTo(cold.operators().get("experts") / 2, within(0.01));
+        // cache read per layer per die: 64 x 2048 / 32 tokens x 576 B over the NPU-CPU read path (147 GB/s)
+        assertThat(warm.operators().get("cache_read")).isCloseTo(64 * 2048 / 32.0 * 576 / 147e9 * 1e6, within(0.01));
+        assertThat(cold.operators().get("cache_read")).isZero();
+    }
+
+    @Test
+    void kvTransferAndCacheReadAreLatencyPlusBytesOverBandwidth() {
+        double bytes = 4096 * 35_136.0;
+        assertThat(paper.kvTransferMicros(4096)).isEqualTo(Math.round((5e-6 + bytes / 25e9) * 1e6));   // RDMA 200 Gbps per die
+        assertThat(paper.cacheReadMicros(4096)).isEqualTo(Math.round((1.7e-6 + bytes / 147e9) * 1e6)); // UB NPU-CPU read, inter-node
+        assertThat(paper.cacheWriteMicros(4096)).isEqualTo(Math.round((1.9e-6 + bytes / 107e9) * 1e6));
+        assertThat(paper.kvTransferMicros(0)).isZero();
+    }
+
+    @Test
+    void stepIsTheSumOfLayersMtpAndHead() {
+        DecodeResult r = paper.decodeUniform(96, 4096);
+        double sum = 58 * r.moeLayerMicros() + 3 * r.denseLayerMicros() + r.mtpMicros() + r.lmHeadMicros();
+        assertThat(r.stepMicros()).isCloseTo(sum, within(1e-6));
+        assertThat(r.moeLayerMicros()).isEqualTo(Math.max(Math.max(r.streams().get("attention_stream"), r.streams().get("moe_stream")),
+                Math.max(r.streams().get("chain"), r.streams().get("hbm"))));
+        // LM head: 129,280 x 7,168 BF16 weights, memory-bound
+        assertThat(r.lmHeadMicros()).isCloseTo(129_280.0 * 7168 * 2 / (HBM * MLA_BW) * 1e6, within(0.01));
+    }
+
+    @Test
+    void decodeStepMicrosMatchesTheBreakdownAndIsDeterministic() {
+        int[] s = new int[320];
+        long[] k = new long[320];
+        for (int i = 0; i < 320; i++) {
+            s[i] = 30 + (i * 7) % 19;
+            k[i] = s[i] * (1000L + (i * 131) % 3000);
+        }
+        long a = paper.decodeStepMicros(s, k);
+        assertThat(paper.decodeStepMicros(s, k)).isEqualTo(a);
+        assertThat(a).isEqualTo(Math.round(paper.decode(s, k).stepMicros()));
+        assertThat(a).isPositive();
+    }
+
+    @Test
+    void slowestDieSetsThePace() {
+        int[] s = new int[320];
+        long[] k = new long[320];
+        Arrays.fill(s, 10);
+        Arrays.fill(k, 10 * 2000L);
+        long base = paper.decodeStepMicros(s, k);
+        int[] s2 = s.clone();
+        long[] k2 = k.clone();
+        s2[17] = 48;
+        k2[17] = 48 * 8000L;
+        long one = paper.decodeStepMicros(s2, k2);
+        assertThat(one).isGreaterThan(base);
+        // all dies at the slow die's load costs more again (more tokens for the experts), but the attention stream equals
+        int[] s3 = new int[320];
+        long[] k3 = new long[320];
+        Arrays.fill(s3, 48);
+        Arrays.fill(k3, 48 * 8000L);
+        assertThat(paper.decodeStepMicros(s3, k3)).isGreaterThanOrEqualTo(one);
+    }
+
+    @Test
+    void batchThatDoesNotFitIsReported() {
+        int[] s = new int[320];
+        long[] k = new long[320];
+        Arrays.fill(s, 1);
+        k[3] = paper.layout().kvCacheTokensPerDie() + 1;
+        assertThatThrownBy(() -> paper.decodeStepMicros(s, k)).isInstanceOf(InsufficientMemoryException.class).hasMessageContaining("die 3");
+        int[] p = {20_000_000};
+        assertThatThrownBy(() -> paper.prefill(p, new int[1])).isInstanceOf(InsufficientMemoryException.class);
+    }
+
+    @Test
+    void badArgumentsAndEmptyBatch() {
+        assertThat(paper.decodeStepMicros(new int[320], new long[320])).isZero();
+        assertThatThrownBy(() -> paper.decodeStepMicros(new int[320], new long[3])).isInstanceOf(IllegalArgumentException.class);
+        assertThat(paper.prefillBatchMicros(new int[0], new int[0])).isZero();
+    }
+
+    @Test
+    void h800WhatIfLoads() {
+        RooflineCostModel h = CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0);
+        assertThat(h.layout().decodeDiesPerInstance()).isEqualTo(144);
+        assertThat(h.kvBytesPerToken()).isEqualTo(2 * 35_136.0);   // BF16 latent cache
+        assertThat(h.decodeUniform(64, 4096).stepMicros()).isPositive();
+        assertThat(SpecLoader.profile("h100").ubBandwidthPerDie()).isGreaterThan(SpecLoader.profile("h800").ubBandwidthPerDie());
+    }
+}
