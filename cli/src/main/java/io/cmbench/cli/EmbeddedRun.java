@@ -95,14 +95,15 @@ final class EmbeddedRun {
         AtomicLong sent = new AtomicLong();
         say("generating requests (seed %d) into %s ...", cfg.seed(), topics.requests());
         PublishStats stats;
-        try (KafkaRequestPublisher publisher = new KafkaRequestPublisher(bootstrap, topics.requests(), cfg.kafkaProperties());
+        RequestStream stream = new RequestStream(spec, cfg.seed());
+        try (stream;
+             KafkaRequestPublisher publisher = new KafkaRequestPublisher(bootstrap, topics.requests(), cfg.kafkaProperties());
              ProgressPrinter p = progress("generate", expected, sent::get)) {
-            stats = publisher.publish(new RequestStream(spec, cfg.seed()), PublishMode.SIMULATION,
-                    (records, simMicros) -> sent.set(records));
+            stats = publisher.publish(stream, PublishMode.SIMULATION, (records, simMicros) -> sent.set(records));
         }
-        say("generated %,d records in %.1f s (%,.0f records/s)", stats.records(), stats.wallSeconds(),
-                stats.records() / Math.max(1e-9, stats.wallSeconds()));
-        return stats.records();
+        say("generated %,d requests (+%,d heartbeats) in %.1f s (%,.0f records/s)", stream.requestsEmitted(),
+                stream.heartbeatsEmitted(), stats.wallSeconds(), stats.records() / Math.max(1e-9, stats.wallSeconds()));
+        return stream.requestsEmitted();
     }
 
     private void emulate(String bootstrap, KafkaTopics topics, long records) throws Exception {
@@ -120,8 +121,10 @@ final class EmbeddedRun {
     }
 
     private void analyze(String bootstrap, KafkaTopics topics) throws Exception {
+        // Bounded run: hold the watermark until the end of the completions topic, so every window is
+        // complete when it fires, whatever order the emulation's subtasks wrote completions in.
         AnalyticsJobConfig job = new AnalyticsJobConfig(bootstrap, topics, cfg.windowMicros(), 0L,
-                cfg.windowMicros(), 0L, cfg.slos(), true, cfg.kafkaProperties());
+                AnalyticsJobConfig.HOLD_UNTIL_END, 0L, cfg.slos(), true, cfg.kafkaProperties());
         job.validate();
         say("SLO analytics on Flink MiniCluster ...");
         long t = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.cmbench.cli;
 
+import io.cmbench.model.cli.ModelCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -16,13 +17,15 @@ public final class Main {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:cmbench-log4j2.xml");
         }
+        // Log4j's own diagnostics (e.g. Flink's messages with surplus arguments) are noise on a terminal.
+        System.setProperty("log4j2.statusLoggerLevel", System.getProperty("log4j2.statusLoggerLevel", "ERROR"));
         CommandLine cl = commandLine();
         return cl.execute(args);
     }
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CmbenchCommand());
-        cl.addSubcommand("model", modelCommand());
+        cl.addSubcommand("model", new ModelCommand());
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("cmbench: " + ex.getMessage());
@@ -37,14 +40,6 @@ public final class Main {
             return 1;
         });
         return cl;
-    }
-
-    private static Object modelCommand() {
-        try {
-            return Class.forName("io.cmbench.model.cli.ModelCommand").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("model CLI missing from the class path", e);
-        }
     }
 
     /** The innermost message that says something, prefixed by its exception type when it is not ours. */

@@ -3,8 +3,9 @@ package io.cmbench.jobs;
 /**
  * Which pools the emulation runs.
  * <ul>
- *   <li>FULL: prefill pool, KV transfer, decode pool. The prefill emits the first token, so
- *       firstTokenMicros = prefillEndMicros.</li>
+ *   <li>FULL: prefill pool, KV transfer, decode pool. The prefill computes the first token; it reaches
+ *       the user once the KV transfer is done, so firstTokenMicros = kvTransferEndMicros (TTFT includes
+ *       queueing, prefill and KV transfer, as docs/METRICS.md defines it).</li>
  *   <li>DECODE_ONLY: requests arrive at the decode pool with their KV cache in place
  *       (prefillStart = prefillEnd = kvTransferEnd = arrival); the decode pool emits every output
  *       token, the first at the end of the request's first decode step.</li>

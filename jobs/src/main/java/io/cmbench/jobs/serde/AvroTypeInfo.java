@@ -19,7 +19,7 @@ public final class AvroTypeInfo<T extends SpecificRecordBase> extends TypeInform
         this.type = Objects.requireNonNull(type);
     }
 
-    public static <T extends SpecificRecordBase> AvroTypeInfo<T> of(Class<T> type) {
+    public static <T extends SpecificRecordBase> AvroTypeInfo<T> forClass(Class<T> type) {
         return new AvroTypeInfo<>(type);
     }
 

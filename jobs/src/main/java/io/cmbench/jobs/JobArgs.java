@@ -1,0 +1,93 @@
+package io.cmbench.jobs;
+
+import io.cmbench.model.ScenarioSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.util.ParameterTool;
+
+/** Command-line options shared by the two jobs' {@code main} (cluster entry points). */
+final class JobArgs {
+    private JobArgs() {}
+
+    /** What ParameterTool stores for an option given without a value. */
+    private static final String NO_VALUE = "__NO_VALUE_KEY";
+
+    static String required(ParameterTool p, String key) {
+        String v = p.get(key);
+        if (v == null || v.isBlank() || NO_VALUE.equals(v)) {
+            throw new IllegalArgumentException("missing required option --" + key);
+        }
+        return v;
+    }
+
+    /** {@code --flag} alone or {@code --flag true} = true; absent or {@code --flag false} = false. */
+    static boolean flag(ParameterTool p, String key) {
+        if (!p.has(key)) {
+            return false;
+        }
+        String v = p.get(key);
+        if (v == null || NO_VALUE.equals(v) || v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("--" + key + " takes true or false, got '" + v + "'");
+    }
+
+    static long getLong(ParameterTool p, String key, long dflt) {
+        String v = p.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " takes an integer, got '" + v + "'");
+        }
+    }
+
+    static KafkaTopics topics(ParameterTool p) {
+        KafkaTopics d = KafkaTopics.defaults();
+        return new KafkaTopics(p.get("topic-requests", d.requests()), p.get("topic-completions", d.completions()),
+                p.get("topic-steps", d.steps()), p.get("topic-slo-windows", d.sloWindows()),
+                p.get("topic-dead-letter", d.deadLetter()));
+    }
+
+    /** Every {@code --kafka.X value} becomes Kafka client property X. */
+    static Properties kafka(ParameterTool p) {
+        Properties props = new Properties();
+        for (String k : p.toMap().keySet()) {
+            if (k.startsWith("kafka.")) {
+                props.setProperty(k.substring("kafka.".length()), p.get(k));
+            }
+        }
+        return props;
+    }
+
+    /** {@code name:profile:model:deployment[:decodeBatchCapPerNpu]}, comma separated; default the paper's scenario. */
+    static List<ScenarioSpec> scenarios(String spec) {
+        if (spec == null || spec.isBlank()) {
+            return List.of(ScenarioSpec.paperDefault());
+        }
+        List<ScenarioSpec> out = new ArrayList<>();
+        for (String one : spec.split(",")) {
+            String[] f = one.trim().split(":");
+            if (f.length != 4 && f.length != 5) {
+                throw new IllegalArgumentException("--scenarios entry '" + one
+                        + "' must be name:profile:model:deployment[:decodeBatchCapPerNpu]");
+            }
+            int cap = 0;
+            if (f.length == 5) {
+                try {
+                    cap = Integer.parseInt(f[4]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--scenarios entry '" + one + "': cap '" + f[4] + "' is not an integer");
+                }
+            }
+            out.add(new ScenarioSpec(f[0], f[1], f[2], f[3], cap));
+        }
+        return out;
+    }
+}

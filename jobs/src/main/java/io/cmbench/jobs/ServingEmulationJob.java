@@ -1,0 +1,190 @@
+package io.cmbench.jobs;
+
+import io.cmbench.jobs.emulation.DecodePoolFunction;
+import io.cmbench.jobs.emulation.KvTransferFunction;
+import io.cmbench.jobs.emulation.PrefillOnlyCompletion;
+import io.cmbench.jobs.emulation.PrefillPoolFunction;
+import io.cmbench.jobs.emulation.RequestJob;
+import io.cmbench.jobs.emulation.Stages;
+import io.cmbench.jobs.emulation.ValidateAndFanOut;
+import io.cmbench.jobs.serde.AvroKafkaSerializer;
+import io.cmbench.jobs.serde.AvroTypeInfo;
+import io.cmbench.jobs.serde.Envelope;
+import io.cmbench.jobs.serde.EnvelopeDeserializer;
+import io.cmbench.jobs.serde.EnvelopeWatermarks;
+import io.cmbench.schemas.Completion;
+import io.cmbench.schemas.DeadLetter;
+import io.cmbench.schemas.EngineStep;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * Emulates disaggregated LLM serving (prefill pool, KV transfer, decode pool with continuous batching) on a
+ * hardware cost model, per scenario, in event time = simulated time.
+ *
+ * <p>Time: Flink timestamps, watermarks and timers carry simulated MICROSECONDS directly (a Flink "millisecond" is
+ * a simulated µs). Nothing in the results depends on the wall clock. Every stage buffers its arrivals in keyed
+ * state and handles them on event-time timers in (timestamp, requestId) order, so the output is identical at any
+ * parallelism.
+ */
+public final class ServingEmulationJob {
+    private ServingEmulationJob() {}
+
+    /** The job's outputs. */
+    public record EmulationStreams(DataStream<Completion> completions, DataStream<EngineStep> steps,
+                                   DataStream<DeadLetter> deadLetters) {}
+
+    /** {@link #build(DataStream, EmulationJobConfig, CostModelFactory)} with the real cost models. */
+    public static EmulationStreams build(DataStream<Envelope> requests, EmulationJobConfig cfg) {
+        return build(requests, cfg, CostModelFactory.fromScenarioSpec());
+    }
+
+    /**
+     * Wires the emulation onto a request stream.
+     *
+     * @param requests classified request records ({@link Envelope#ofRequest}) carrying event-time timestamps
+     *     (arrival µs) and watermarks, e.g. from {@link EnvelopeWatermarks#strategy(long)}
+     */
+    public static EmulationStreams build(DataStream<Envelope> requests, EmulationJobConfig cfg, CostModelFactory costModels) {
+        var scenarios = cfg.scenarios();
+        SingleOutputStreamOperator<RequestJob> jobs = requests
+                .process(new ValidateAndFanOut(scenarios, costModels, cfg.mode()), Stages.JOB_TYPE)
+                .name("validate-fanout").uid("validate-fanout");
+        DataStream<DeadLetter> deadLetters = jobs.getSideOutput(Stages.DEAD_LETTERS);
+        AvroTypeInfo<Completion> completionType = AvroTypeInfo.forClass(Completion.class);
+
+        DataStream<Completion> completions;
+        DataStream<EngineStep> steps;
+        switch (cfg.mode()) {
+            case PREFILL_ONLY -> {
+                SingleOutputStreamOperator<RequestJob> prefilled = prefill(jobs, cfg, costModels);
+                steps = prefilled.getSideOutput(Stages.STEPS);
+                completions = prefilled.map(new PrefillOnlyCompletion(scenarios, costModels), completionType)
+                        .name("prefill-completions").uid("prefill-completions");
+            }
+            case DECODE_ONLY -> {
+                SingleOutputStreamOperator<Completion> decoded = decode(jobs, cfg, costModels);
+                steps = decoded.getSideOutput(Stages.STEPS);
+                completions = decoded;
+            }
+            default -> {
+                SingleOutputStreamOperator<RequestJob> prefilled = prefill(jobs, cfg, costModels);
+                DataStream<RequestJob> transferred = prefilled
+                        .map(new KvTransferFunction(scenarios, costModels), Stages.JOB_TYPE)
+                        .name("kv-transfer").uid("kv-transfer");
+                SingleOutputStreamOperator<Completion> decoded = decode(transferred, cfg, costModels);
+                steps = prefilled.getSideOutput(Stages.STEPS).union(decoded.getSideOutput(Stages.STEPS));
+                completions = decoded;
+            }
+        }
+        return new EmulationStreams(completions, steps, deadLetters);
+    }
+
+    private static SingleOutputStreamOperator<RequestJob> prefill(DataStream<RequestJob> jobs, EmulationJobConfig cfg,
+                                                                  CostModelFactory costModels) {
+        return jobs.keyBy(RequestJob::prefillKey, Types.LONG)
+                .process(new PrefillPoolFunction(cfg.scenarios(), costModels, cfg.mode()), Stages.JOB_TYPE)
+                .name("prefill-pool").uid("prefill-pool");
+    }
+
+    private static SingleOutputStreamOperator<Completion> decode(DataStream<RequestJob> jobs, EmulationJobConfig cfg,
+                                                                 CostModelFactory costModels) {
+        return jobs.keyBy(RequestJob::decodeKey, Types.LONG)
+                .process(new DecodePoolFunction(cfg.scenarios(), costModels, cfg.mode(), cfg.seed()),
+                        AvroTypeInfo.forClass(Completion.class))
+                .name("decode-pool").uid("decode-pool");
+    }
+
+    /** The requests source: earliest offsets; bounded at the offsets latest at job start when cfg.bounded(). */
+    public static KafkaSource<Envelope> source(EmulationJobConfig cfg) {
+        return kafkaSource(cfg.bootstrapServers(), cfg.topics().requests(), "cmbench-emulation", cfg.bounded(),
+                cfg.kafkaProperties(), EnvelopeDeserializer.Payload.REQUEST);
+    }
+
+    static KafkaSource<Envelope> kafkaSource(String bootstrap, String topic, String groupId, boolean bounded,
+                                             Properties props, EnvelopeDeserializer.Payload payload) {
+        KafkaSourceBuilder<Envelope> b = KafkaSource.<Envelope>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new EnvelopeDeserializer(payload))
+                .setProperties(props);
+        if (bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    /** AT_LEAST_ONCE Kafka sink writing single-object-encoded Avro (exactly-once: later). */
+    static <T extends SpecificRecordBase> KafkaSink<T> kafkaSink(String bootstrap, String topic, Class<T> type,
+                                                                 SerializableFunction<T, String> key, Properties props) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(props)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setRecordSerializer(new AvroKafkaSerializer<>(topic, type, key))
+                .build();
+    }
+
+    /** Reads the requests topic, runs the emulation, writes completions, steps and dead letters; blocks until done. */
+    public static JobExecutionResult runOnKafka(StreamExecutionEnvironment env, EmulationJobConfig cfg) throws Exception {
+        cfg.validate();
+        KafkaTopics t = cfg.topics();
+        Properties props = cfg.kafkaProperties();
+        // Partitions are each in arrival-time order: per-partition watermarks with no out-of-orderness.
+        DataStream<Envelope> requests = env.fromSource(source(cfg), EnvelopeWatermarks.strategy(0), "requests")
+                .uid("requests-source");
+        EmulationStreams out = build(requests, cfg);
+        String bs = cfg.bootstrapServers();
+        out.completions().sinkTo(kafkaSink(bs, t.completions(), Completion.class, Completion::getScenario, props))
+                .name("completions-sink").uid("completions-sink");
+        out.steps().sinkTo(kafkaSink(bs, t.steps(), EngineStep.class, EngineStep::getScenario, props))
+                .name("steps-sink").uid("steps-sink");
+        out.deadLetters().sinkTo(kafkaSink(bs, t.deadLetter(), DeadLetter.class, DeadLetter::getStage, props))
+                .name("dead-letter-sink").uid("dead-letter-sink");
+        return env.execute("cmbench serving emulation (" + cfg.mode() + ", " + cfg.scenarios().size() + " scenarios)");
+    }
+
+    /**
+     * Cluster entry. Options: {@code --bootstrap HOST:PORT} (required), {@code --seed N} (1), {@code --bounded},
+     * {@code --mode FULL|DECODE_ONLY|PREFILL_ONLY}, {@code --scenarios name:profile:model:deployment[:cap],...}
+     * (paper default), {@code --parallelism N}, {@code --topic-requests|-completions|-steps|-dead-letter NAME},
+     * {@code --kafka.<property> VALUE}.
+     */
+    public static void main(String[] args) throws Exception {
+        ParameterTool p = ParameterTool.fromArgs(args);
+        EmulationJobConfig cfg = parseArgs(p);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (p.has("parallelism")) {
+            env.setParallelism((int) JobArgs.getLong(p, "parallelism", 1));
+        }
+        runOnKafka(env, cfg);
+    }
+
+    static EmulationJobConfig parseArgs(ParameterTool p) {
+        String mode = p.get("mode", "FULL");
+        EmulationMode m;
+        try {
+            m = EmulationMode.valueOf(mode.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--mode must be FULL, DECODE_ONLY or PREFILL_ONLY, got '" + mode + "'");
+        }
+        return new EmulationJobConfig(JobArgs.required(p, "bootstrap"), JobArgs.topics(p),
+                JobArgs.scenarios(p.get("scenarios")), JobArgs.getLong(p, "seed", 1L), m, JobArgs.flag(p, "bounded"),
+                JobArgs.kafka(p)).validate();
+    }
+}

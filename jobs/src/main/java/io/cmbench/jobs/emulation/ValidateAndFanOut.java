@@ -1,0 +1,95 @@
+package io.cmbench.jobs.emulation;
+
+import io.cmbench.jobs.CostModelFactory;
+import io.cmbench.jobs.EmulationMode;
+import io.cmbench.jobs.serde.Envelope;
+import io.cmbench.jobs.serde.StableHash;
+import io.cmbench.model.PoolLayout;
+import io.cmbench.model.ScenarioSpec;
+import io.cmbench.model.ServingCostModel;
+import io.cmbench.schemas.RequestEvent;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * First stage: sends unusable records to the dead-letter output (undecodable bytes, impossible values, arrivals
+ * behind the watermark, requests that can never fit a decode die of a scenario), drops heartbeats (they have
+ * already advanced the watermark at the source) and fans every valid request out to each scenario, routing it
+ * to a prefill and a decode instance by a stable hash of its id.
+ */
+public class ValidateAndFanOut extends ProcessFunction<Envelope, RequestJob> {
+    private static final long serialVersionUID = 1L;
+    public static final String STAGE = "validate";
+
+    private final List<ScenarioSpec> scenarios;
+    private final CostModelFactory factory;
+    private final EmulationMode mode;
+    private transient List<ServingCostModel> models;
+
+    public ValidateAndFanOut(List<ScenarioSpec> scenarios, CostModelFactory factory, EmulationMode mode) {
+        this.scenarios = scenarios;
+        this.factory = factory;
+        this.mode = mode;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        models = Stages.costModels(scenarios, factory);
+    }
+
+    @Override
+    public void processElement(Envelope e, Context ctx, Collector<RequestJob> out) throws Exception {
+        if (models == null) {
+            open(null);
+        }
+        if (!e.valid()) {
+            ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter(STAGE, e, e.field, e.reason));
+            return;
+        }
+        if (e.kind == Envelope.Kind.HEARTBEAT) {
+            return;
+        }
+        if (e.kind != Envelope.Kind.REQUEST) {
+            ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter(STAGE, e, null, "not a request record: " + e.kind));
+            return;
+        }
+        long wm = ctx.timerService().currentWatermark();
+        if (e.eventTime <= wm) {
+            ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter(STAGE, e, "arrivalTimeMicros",
+                    "late: arrival " + e.eventTime + " is not after the watermark " + wm
+                            + " (partition not in arrival-time order)"));
+            return;
+        }
+        RequestEvent r = Envelope.decodeRequest(e.payload);
+        String id = r.getRequestId();
+        long routeHash = StableHash.of("route", id);
+        for (int s = 0; s < scenarios.size(); s++) {
+            PoolLayout layout = models.get(s).layout();
+            long need = (long) r.getPromptTokens() + r.getOutputTokens();
+            if (mode != EmulationMode.PREFILL_ONLY && need > layout.kvCacheTokensPerDie()) {
+                ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter("fanout", e, "promptTokens",
+                        "promptTokens + outputTokens = " + need + " exceeds the KV capacity of a decode die ("
+                                + layout.kvCacheTokensPerDie() + " tokens) in scenario '" + scenarios.get(s).name() + "'"));
+                continue;
+            }
+            RequestJob j = new RequestJob();
+            j.scenario = s;
+            j.requestId = id;
+            j.arrivalMicros = r.getArrivalTimeMicros();
+            j.promptTokens = r.getPromptTokens();
+            j.outputTokens = r.getOutputTokens();
+            j.cacheHitTokens = 0;
+            j.prefillInstance = StableHash.bucket(routeHash, layout.prefillInstances());
+            j.decodeInstance = StableHash.bucket(StableHash.mix(routeHash ^ 0x5bd1e995L), layout.decodeInstances());
+            if (mode == EmulationMode.DECODE_ONLY) {
+                j.prefillInstance = -1;
+                j.prefillStartMicros = j.arrivalMicros;
+                j.prefillEndMicros = j.arrivalMicros;
+                j.kvTransferEndMicros = j.arrivalMicros;
+            }
+            out.collect(j);
+        }
+    }
+}
