@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 /** The {@code cmbench} command. */
 @Command(name = "cmbench", mixinStandardHelpOptions = true, version = "cmbench 0.1.0",
         description = "Streaming benchmark and SLO analytics for disaggregated LLM serving (CloudMatrix384 model).",
-        subcommands = {RunCommand.class, GenerateCommand.class})
+        subcommands = {RunCommand.class, SweepCommand.class, GenerateCommand.class})
 final class CmbenchCommand {
 }

@@ -1,0 +1,288 @@
+package io.cmbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cmbench.jobs.EmulationMode;
+import io.cmbench.jobs.SloSpec;
+import io.cmbench.model.CostModels;
+import io.cmbench.model.DecodeResult;
+import io.cmbench.model.PoolLayout;
+import io.cmbench.model.PrefillResult;
+import io.cmbench.model.RooflineCostModel;
+import io.cmbench.model.ScenarioSpec;
+import io.cmbench.model.SloSearch;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cmbench sweep}: the paper's "tok/s per NPU under a TPOT SLO" is a maximum over operating points.
+ * One pipeline run fans the same saturating traffic out to one scenario per decode batch cap, in
+ * decode-only mode (requests arrive with their KV in place, as in the paper's decode measurements), and
+ * reports per SLO the best steady-state goodput per decode NPU and the operating point that gives it.
+ * With {@code --pool prefill} it saturates the prefill pool (prefill-only mode) and reports prefill tok/s per NPU.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"Find the max goodput per NPU under each SLO over decode batch caps (one pipeline run),",
+                "or the saturated prefill throughput per NPU (--pool prefill)."})
+final class SweepCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--pool", description = "decode | prefill (default: ${DEFAULT-VALUE}).", defaultValue = "decode")
+    String pool;
+
+    @Option(names = "--prompt-tokens", defaultValue = "4096", description = "Prompt length (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--output-tokens", defaultValue = "256", description = "Output length (default: ${DEFAULT-VALUE}).")
+    int outputTokens;
+
+    @Option(names = "--slo", split = ",", defaultValue = "tpot15,tpot50", description = "SLOs (default: ${DEFAULT-VALUE}).")
+    List<String> slos;
+
+    @Option(names = "--batch-per-npu", split = ",", defaultValue = "auto",
+            description = {"Decode batch caps per NPU to sweep, or 'auto' (default): for each SLO the cost model's",
+                    "largest batch meeting it and its neighbours, plus the deployment's cap — the model proposes,",
+                    "the emulation measures."})
+    List<String> batchCaps;
+
+    @Option(names = "--lifetimes", defaultValue = "6",
+            description = "Simulated span in request lifetimes at the largest batch (default: ${DEFAULT-VALUE}).")
+    double lifetimes;
+
+    @Option(names = "--overload", defaultValue = "1.2",
+            description = "Offered load / the model's capacity at the largest operating point (default: ${DEFAULT-VALUE}).")
+    double overload;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/sweep-<timestamp>).")
+    Path out;
+
+    @Option(names = "--json", description = "Print the result as JSON only.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        require(promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
+        require(outputTokens > 1, "--output-tokens", outputTokens, "must be > 1 (TPOT needs two tokens)");
+        require(lifetimes >= 3 && Double.isFinite(lifetimes), "--lifetimes", lifetimes, "must be >= 3");
+        require(overload > 1 && Double.isFinite(overload), "--overload", overload, "must be > 1 (saturating load)");
+        require(parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
+        boolean prefill = switch (pool.trim().toLowerCase()) {
+            case "decode" -> false;
+            case "prefill" -> true;
+            default -> throw new ParameterException(spec.commandLine(), "--pool: unknown value '" + pool + "' (expected decode or prefill)");
+        };
+        List<SloSpec> sloSpecs = new ArrayList<>();
+        for (String s : slos) {
+            try {
+                sloSpecs.add(SloSpec.parse(s.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--slo: " + e.getMessage());
+            }
+        }
+        List<Integer> caps = prefill ? List.of(0) : operatingPoints(sloSpecs);
+        Path outDir = out != null ? out
+                : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(outDir);
+        System.setProperty("cmbench.log.file", outDir.resolve("cmbench.log").toString());
+
+        ScenarioSpec base = ScenarioSpec.paperDefault();
+        List<ScenarioSpec> scenarios = new ArrayList<>();
+        for (int c : caps) {
+            scenarios.add(prefill ? base : new ScenarioSpec(String.format("b%03d", c), base.profile(), base.model(),
+                    base.deployment(), c));
+        }
+        Load load = prefill ? prefillLoad(base) : decodeLoad(base, caps.get(caps.size() - 1));
+        double windowSeconds = Math.max(1, Math.round(load.lifetimeSeconds / 2));
+        int edgeWindows = (int) Math.ceil(1.5 * load.lifetimeSeconds / windowSeconds);
+        double duration = Math.max(lifetimes * load.lifetimeSeconds, (2 * edgeWindows + 3) * windowSeconds);
+        PrintStream stdout = json ? new PrintStream(PrintStream.nullOutputStream()) : System.out;
+        stdout.printf("sweep: %s pool, %d operating point(s), %.0f req/s for %.0f simulated s (%,d requests), window %.0f s%n",
+                prefill ? "prefill" : "decode", caps.size(), load.requestsPerSec, duration,
+                Math.round(load.requestsPerSec * duration), windowSeconds);
+
+        RunConfig cfg = new RunConfig(seed, duration, load.requestsPerSec, promptTokens, outputTokens, null, parallelism,
+                outDir, windowSeconds, List.copyOf(sloSpecs), edgeWindows, edgeWindows, 0, null, new Properties(),
+                scenarios, prefill ? EmulationMode.PREFILL_ONLY : EmulationMode.DECODE_ONLY, json);
+        EmbeddedRun.Result r = new EmbeddedRun(cfg, stdout).run();
+
+        Map<String, Object> result = prefill ? prefillResult(r, base) : decodeResult(r, caps, sloSpecs);
+        JSON.writeValue(outDir.resolve("sweep.json").toFile(), result);
+        if (json) {
+            System.out.println(JSON.writeValueAsString(result));
+        } else {
+            printTable(System.out, r, result, prefill);
+            System.out.printf("%nresults: %s (sweep.json, summary.json, slo-windows.jsonl)%n", outDir.toAbsolutePath());
+        }
+        return 0;
+    }
+
+    private List<Integer> operatingPoints(List<SloSpec> sloSpecs) {
+        java.util.TreeSet<Integer> caps = new java.util.TreeSet<>();
+        for (String c : batchCaps) {
+            if (c.trim().equalsIgnoreCase("auto")) {
+                ScenarioSpec base = ScenarioSpec.paperDefault();
+                RooflineCostModel m = CostModels.build(base.profile(), base.model(), base.deployment(), 0);
+                int deploymentCap = m.layout().decodeBatchCapPerNpu();
+                caps.add(deploymentCap);
+                for (SloSpec slo : sloSpecs) {
+                    int b = Math.min(deploymentCap,
+                            SloSearch.maxBatchFixed(m, slo.tpotBoundMicros() / 1e3, promptTokens, outputTokens).batchPerNpu());
+                    for (int x = b - 1; x <= b + 1; x++) {
+                        if (x >= 1 && x <= deploymentCap) {
+                            caps.add(x);
+                        }
+                    }
+                }
+            } else {
+                int cap;
+                try {
+                    cap = Integer.parseInt(c.trim());
+                } catch (NumberFormatException e) {
+                    throw new ParameterException(spec.commandLine(), "--batch-per-npu: not a number or 'auto', got '" + c + "'");
+                }
+                require(cap > 0, "--batch-per-npu", cap, "must be > 0");
+                caps.add(cap);
+            }
+        }
+        return List.copyOf(caps);
+    }
+
+    private record Load(double requestsPerSec, double lifetimeSeconds) {}
+
+    /** Saturate the largest operating point: offered load = overload x the model's steady throughput there. */
+    private Load decodeLoad(ScenarioSpec base, int maxCap) {
+        RooflineCostModel m = CostModels.build(base.profile(), base.model(), base.deployment(), maxCap);
+        DecodeResult d = m.decodeUniform(maxCap, promptTokens + outputTokens / 2);
+        PoolLayout layout = m.layout();
+        double stepSeconds = d.stepMicros() / 1e6;
+        double lifetime = outputTokens / d.tokensPerStep() * stepSeconds;
+        double capacity = (double) maxCap * layout.decodeNpus() / lifetime;
+        return new Load(overload * capacity, lifetime);
+    }
+
+    /** Saturate the prefill pool: full batches of the token budget back to back. */
+    private Load prefillLoad(ScenarioSpec base) {
+        RooflineCostModel m = CostModels.build(base.profile(), base.model(), base.deployment(), 0);
+        PoolLayout layout = m.layout();
+        int perBatch = Math.max(1, layout.prefillTokenBudgetPerInstance() / promptTokens);
+        int[] prompts = new int[perBatch];
+        java.util.Arrays.fill(prompts, promptTokens);
+        PrefillResult p = m.prefill(prompts, new int[perBatch]);
+        double batchSeconds = p.batchMicros() / 1e6;
+        double capacity = perBatch * layout.prefillInstances() / batchSeconds;
+        return new Load(overload * capacity, Math.max(1, 4 * batchSeconds));
+    }
+
+    private Map<String, Object> decodeResult(EmbeddedRun.Result r, List<Integer> caps, List<SloSpec> sloSpecs) {
+        List<Map<String, Object>> points = new ArrayList<>();
+        Map<String, Object> best = new LinkedHashMap<>();
+        for (SloSpec slo : sloSpecs) {
+            Map<String, Object> none = new LinkedHashMap<>();
+            none.put("goodput_tokens_per_s_per_npu", 0.0);
+            none.put("batch_per_npu", 0);
+            none.put("tpot_ms", null);
+            best.put(slo.name(), none);
+        }
+        for (RunSummary s : r.summaries()) {
+            int cap = Integer.parseInt(s.scenario().substring(1));
+            RooflineCostModel m = CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", cap);
+            DecodeResult d = m.decodeUniform(cap, promptTokens + outputTokens / 2);
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("batch_per_npu", cap);
+            p.put("tpot_ms", s.tpot().p50Ms());
+            p.put("tpot_p99_ms", s.tpot().p99Ms());
+            p.put("tokens_per_s_per_npu", s.outputTokensPerSecPerNpu());
+            p.put("model_tpot_ms", d.tpotMicros() / 1e3);
+            p.put("model_tokens_per_s_per_npu", cap / (d.tpotMicros() / 1e6));
+            Map<String, Object> good = new LinkedHashMap<>();
+            s.slos().forEach((name, slo) -> good.put(name, slo.goodputTokensPerSecPerNpu()));
+            p.put("goodput_tokens_per_s_per_npu", good);
+            points.add(p);
+            s.slos().forEach((name, slo) -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> b = (Map<String, Object>) best.get(name);
+                if (slo.goodputTokensPerSecPerNpu() > (double) b.get("goodput_tokens_per_s_per_npu")) {
+                    b.put("goodput_tokens_per_s_per_npu", slo.goodputTokensPerSecPerNpu());
+                    b.put("batch_per_npu", cap);
+                    b.put("tpot_ms", s.tpot().p50Ms());
+                    b.put("attainment", slo.attainment());
+                    b.put("model_tokens_per_s_per_npu", cap / (d.tpotMicros() / 1e6));
+                }
+            });
+        }
+        Map<String, Object> out = new LinkedHashMap<>(best);
+        out.put("pool", "decode");
+        out.put("mode", "decode-only: requests arrive with their KV in place; normalized by decode NPUs");
+        out.put("points", points);
+        return out;
+    }
+
+    private Map<String, Object> prefillResult(EmbeddedRun.Result r, ScenarioSpec base) {
+        RunSummary s = r.summaries().get(0);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("pool", "prefill");
+        out.put("mode", "prefill-only: saturating load of " + promptTokens + "-token prompts; normalized by prefill NPUs");
+        out.put("prefill_tokens_per_s_per_npu", s.prefillTokensPerSecPerNpu());
+        out.put("ttft_p50_ms", s.ttft().p50Ms());
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printTable(PrintStream o, EmbeddedRun.Result r, Map<String, Object> result, boolean prefill) {
+        o.println();
+        if (prefill) {
+            o.printf("saturated prefill throughput: %.1f tok/s per prefill NPU%n", (double) result.get("prefill_tokens_per_s_per_npu"));
+            return;
+        }
+        List<Map<String, Object>> points = (List<Map<String, Object>>) result.get("points");
+        List<String> sloNames = points.isEmpty() ? List.of()
+                : new ArrayList<>(((Map<String, Object>) points.get(0).get("goodput_tokens_per_s_per_npu")).keySet());
+        StringBuilder head = new StringBuilder(String.format("%10s %10s %10s %14s %14s", "batch/NPU", "TPOT p50", "TPOT p99",
+                "out tok/s/NPU", "model tok/s/NPU"));
+        sloNames.forEach(n -> head.append(String.format(" %15s", "goodput@" + n)));
+        o.println(head);
+        for (Map<String, Object> p : points) {
+            StringBuilder row = new StringBuilder(String.format("%10d %7.2f ms %7.2f ms %14.1f %14.1f", p.get("batch_per_npu"),
+                    p.get("tpot_ms"), p.get("tpot_p99_ms"), p.get("tokens_per_s_per_npu"), p.get("model_tokens_per_s_per_npu")));
+            Map<String, Object> g = (Map<String, Object>) p.get("goodput_tokens_per_s_per_npu");
+            sloNames.forEach(n -> row.append(String.format(" %15.1f", (double) g.get(n))));
+            o.println(row);
+        }
+        o.println();
+        for (String n : sloNames) {
+            Map<String, Object> b = (Map<String, Object>) result.get(n);
+            o.printf("max goodput @%-8s %8.1f tok/s per decode NPU at batch %s per NPU (TPOT p50 %s ms)%n", n,
+                    (double) b.get("goodput_tokens_per_s_per_npu"), b.get("batch_per_npu"), b.get("tpot_ms"));
+        }
+    }
+
+    private void require(boolean ok, String option, Object value, String why) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), option + ": " + why + ", got '" + value + "'");
+        }
+    }
+}
