@@ -67,7 +67,7 @@ class DecodePoolFunctionTest {
         assertThat(out.get("z").getLastTokenMicros()).isEqualTo(140);
         assertThat(out.get("z").getDecodeDie()).isEqualTo(1);
         assertThat(out.get("z").getDecodeQueueMicros()).isEqualTo(10);
-        assertThat(out.get("z").getFirstTokenMicros()).isEqualTo(90); // FULL: prefill's first token
+        assertThat(out.get("z").getFirstTokenMicros()).isEqualTo(100); // FULL: the first token arrives with the KV transfer
         assertThat(out.get("z").getDecodeNpus()).isEqualTo(1);
         assertThat(out.get("z").getPrefillNpus()).isEqualTo(8);
         assertThat(out.get("z").getScenario()).isEqualTo("s0");
