@@ -34,16 +34,20 @@ public final class RooflineCostModel implements ServingCostModel {
     private final double attnRate;       // attention-core ops/s on the full die
     private final double bf16GemmRate;   // BF16 GEMM (gate, LM head when BF16)
     private final double headRate;
+    private final double kvbRate;        // kv_b_proj (W_UK, W_UV) GEMM ops/s on the full die, in its own data type
     private final double hbmBw;          // achievable HBM bytes/s
     private final double fracA, fracM;   // compute share of the attention / MoE stream
 
     // ---- bytes ----
-    private final double wB, kvB, actB, headB;
+    private final double wB, kvB, actB, headB, kvbB;
     private final double kvBytesPerTokenPerLayer, kvBytesPerToken;
+    private final double kvStoredBytesPerToken;   // main layers + the MTP module's own layer (what HBM, RDMA and the pool hold)
+    private final double prologBytes, outBytes, attnWeightBytes;
+    private final double prologSecPerToken, outSecPerToken, prologMemSec, outMemSec;   // full-die compute per token; weight read
     private final double msgD, msgC;
 
     // ---- model constants ----
-    private final double pProlog, pOut, pExpert, pDense, pGate, pVocab, pMtpProj, pAttnAll, pKvB;
+    private final double pProlog8, pUk, pUv, pO, pExpert, pDense, pGate, pVocab, pMtpProj, pAttnAll, pKvB;
     private final double attnFlopsPerQueryKey;   // decode (absorbed): 2 H (dk + dv), dk = kv_lora + rope, dv = kv_lora
     private final double prefillFlopsPerPair;    // prefill: 2 H (qk_nope + qk_rope + v)
     private final int q;                          // tokens per sequence per step (1 + speculative)
@@ -84,6 +88,7 @@ public final class RooflineCostModel implements ServingCostModel {
         attnRate = hw.peak(dq.attention()) * effAttn;
         bf16GemmRate = hw.peak("bf16") * effGemm;
         headRate = hw.peak(dq.lmHead()) * effGemm;
+        kvbRate = hw.peak(dq.kvBProj()) * effGemm;
         hbmBw = hw.hbmBandwidthPerDie() * effHbm;
         var d = dep.decode();
         disjoint = d.disjointStreams();
@@ -94,15 +99,26 @@ public final class RooflineCostModel implements ServingCostModel {
         kvB = Deployment.bytesOf(dq.kvCache());
         actB = Deployment.bytesOf(dq.activations());
         headB = Deployment.bytesOf(dq.lmHead());
+        kvbB = Deployment.bytesOf(dq.kvBProj());
         kvBytesPerTokenPerLayer = m.kvElementsPerTokenPerLayer() * kvB;
         kvBytesPerToken = kvBytesPerTokenPerLayer * m.layers();
+        kvStoredBytesPerToken = kvBytesPerTokenPerLayer * (m.layers() + m.mtpModules());
         var ep = hw.ep();
         double dispatchOverhead = Math.max(0, ep.dispatchMessageBytes() - m.hidden() * 1.0);
         msgD = m.hidden() * actB + dispatchOverhead;
         msgC = m.hidden() * 2.0;
 
-        pProlog = m.qAParams() + m.kvAParams() + m.qBParams() + m.wUkParams();
-        pOut = m.wUvParams() + m.oParams();
+        pProlog8 = m.qAParams() + m.kvAParams() + m.qBParams();
+        pUk = m.wUkParams();
+        pUv = m.wUvParams();
+        pO = m.oParams();
+        prologBytes = pProlog8 * wB + pUk * kvbB;
+        outBytes = pUv * kvbB + pO * wB;
+        attnWeightBytes = (m.attentionParams() - m.kvBParams()) * wB + m.kvBParams() * kvbB;
+        prologSecPerToken = 2 * pProlog8 / gemmRate + 2 * pUk / kvbRate;
+        outSecPerToken = 2 * pUv / kvbRate + 2 * pO / gemmRate;
+        prologMemSec = prologBytes / hbmBw;
+        outMemSec = outBytes / hbmBw;
         pAttnAll = m.attentionParams();
         pKvB = m.kvBParams();
         pExpert = m.expertParams();
@@ -158,7 +174,7 @@ public final class RooflineCostModel implements ServingCostModel {
 
         // ---- memory ----
         int mtpLayers = m.mtpModules();
-        double common = (m.layers() + mtpLayers) * pAttnAll * wB + m.denseLayers() * pDense * wB
+        double common = (m.layers() + mtpLayers) * attnWeightBytes + m.denseLayers() * pDense * wB
                 + (m.moeLayers() + mtpLayers) * pGate * 2.0 + pVocab * 2.0 /* embedding, BF16 */ + pVocab * headB
                 + mtpLayers * pMtpProj * wB;
         int expertsOnDie = sharedDedicated ? 1 : routedDiesExperts + m.sharedExperts();
@@ -167,7 +183,7 @@ public final class RooflineCostModel implements ServingCostModel {
         int capSeqsPerDie = (cap + hw.diesPerNpu() - 1) / hw.diesPerNpu();
         decodeBufferBytesPerDie = (double) d.expertParallel() * capSeqsPerDie * q * (msgD + msgC);
         double free = hw.hbmBytesPerDie() - decodeWeightBytesPerDie - decodeBufferBytesPerDie - d.runtimeReservePerDie();
-        long kvCap = (long) Math.floor(free / kvBytesPerToken);
+        long kvCap = (long) Math.floor(free / kvStoredBytesPerToken);
         if (kvCap <= 0) {
             throw new SpecException(dep.file(), "decode.expert_parallel", String.format(
                     "weights %.1f GB + dispatch/combine buffers %.2f GB + reserve %.1f GB exceed the %.0f GB of HBM per die on %s",
@@ -243,12 +259,19 @@ public final class RooflineCostModel implements ServingCostModel {
     // decode
     // =====================================================================================
 
+    private static final List<String> STREAM_KEYS = List.of("attention_stream", "moe_stream", "chain", "hbm", "moe_layer",
+            "dense_layer", "mtp", "lm_head", "pipeline_fill_drain");
+
     private static double roof(double flops, double rate, double bytes, double bw) {
         return Math.max(flops / rate, bytes / bw);
     }
 
+    /**
+     * MLA prolog (q_a, kv_a, q_b in the weight type; absorbed W_UK in kv_b_proj's type) as one fused operator:
+     * the compute of its GEMMs adds up, its weight bytes add up, the roofline is the max of the two.
+     */
     private double prolog(double t, double frac) {
-        return t <= 0 ? 0 : roof(2 * pProlog * t, gemmRate * frac, pProlog * wB, hbmBw);
+        return t <= 0 ? 0 : Math.max(t * prologSecPerToken / frac, prologMemSec);
     }
 
     private double core(double t, double kvSum, double frac) {
@@ -256,8 +279,9 @@ public final class RooflineCostModel implements ServingCostModel {
         return t <= 0 ? 0 : roof(attnFlopsPerQueryKey * q * kvSum, attnRate * frac, kvSum * kvBytesPerTokenPerLayer, hbmBw);
     }
 
+    /** Absorbed W_UV (kv_b_proj's type) and o_proj (weight type), fused like the prolog. */
     private double out(double t, double frac) {
-        return t <= 0 ? 0 : roof(2 * pOut * t, gemmRate * frac, pOut * wB, hbmBw);
+        return t <= 0 ? 0 : Math.max(t * outSecPerToken / frac, outMemSec);
     }
 
     private double attn(double t, double kvSum, double frac) {
@@ -310,7 +334,7 @@ public final class RooflineCostModel implements ServingCostModel {
         Map<String, Double> ops = new LinkedHashMap<>();
         double step = evaluateDecode(sequencesPerDie, kvTokensPerDie, ops);
         Map<String, Double> streams = new LinkedHashMap<>();
-        for (String k : List.of("attention_stream", "moe_stream", "chain", "hbm", "moe_layer", "dense_layer", "mtp", "lm_head")) {
+        for (String k : STREAM_KEYS) {
             streams.put(k, ops.remove("#" + k));
         }
         return new DecodeResult(step * 1e6, tokensPerStep, streams.get("moe_layer"), streams.get("dense_layer"),
@@ -340,6 +364,9 @@ public final class RooflineCostModel implements ServingCostModel {
         double aMaxA = 0, aMaxB = 0, aMaxSum = 0, aMaxAll = 0, kvMax = 0;
         int worst = -1;
         final boolean mb = nMb == 2;
+        int prevS = -1;
+        long prevK = -1;
+        double prevA1 = 0, prevA2 = 0;   // dies with the same load as the previous die cost the same (uniform batches)
         for (int i = 0; i < n; i++) {
             int s = seqs[i];
             long k = kv[i];
@@ -360,8 +387,18 @@ public final class RooflineCostModel implements ServingCostModel {
                 int sb = s - sa;
                 double ka = (double) k * sa / s;
                 double ta = (double) sa * q, tb = (double) sb * q;
-                double a1 = attn(ta, ka, fracA);
-                double a2 = attn(tb, k - ka, fracA);
+                double a1, a2;
+                if (s == prevS && k == prevK) {
+                    a1 = prevA1;
+                    a2 = prevA2;
+                } else {
+                    a1 = attn(ta, ka, fracA);
+                    a2 = attn(tb, k - ka, fracA);
+                    prevS = s;
+                    prevK = k;
+                    prevA1 = a1;
+                    prevA2 = a2;
+                }
                 tA += ta;
                 tB += tb;
                 if (ta > tMaxA) tMaxA = ta;
@@ -373,7 +410,15 @@ public final class RooflineCostModel implements ServingCostModel {
                     worst = i;
                 }
             } else {
-                double a = attn(t, k, 1.0);
+                double a;
+                if (s == prevS && k == prevK) {
+                    a = prevA1;
+                } else {
+                    a = attn(t, k, 1.0);
+                    prevS = s;
+                    prevK = k;
+                    prevA1 = a;
+                }
                 if (a > aMaxAll) {
                     aMaxAll = a;
                     worst = i;
@@ -387,12 +432,12 @@ public final class RooflineCostModel implements ServingCostModel {
         double moeLayer, denseLayer;
         double[] oA = new double[5];   // small, escapes analysis in practice
         double[] oB = new double[5];
-        double streamA, streamM, chain, hbm;
+        double streamA, streamM, chain, hbm, fill = 0;
         if (mb) {
             moe(tA, tMaxA, fracM, oA);
             moe(tB, tMaxB, fracM, oB);
             double mA = moeTime(oA), mB = moeTime(oB);
-            hbm = (2 * (pProlog + pOut) * wB + kvMax * kvBytesPerTokenPerLayer + 2 * expertBytesPerDie()) / hbmBw;
+            hbm = (2 * (prologBytes + outBytes) + kvMax * kvBytesPerTokenPerLayer + 2 * expertBytesPerDie()) / hbmBw;
             if (disjoint) {
                 streamA = aMaxSum;
                 streamM = mA + mB;
@@ -405,11 +450,16 @@ public final class RooflineCostModel implements ServingCostModel {
             chain = Math.max(aMaxA + mA, aMaxB + mB);
             moeLayer = Math.max(Math.max(streamA, streamM), Math.max(chain, hbm));
             double fA = denseFfn(tMaxA, fracM), fB = denseFfn(tMaxB, fracM);
-            double dHbm = (2 * (pProlog + pOut + pDense) * wB + kvMax * kvBytesPerTokenPerLayer) / hbmBw;
+            double dHbm = (2 * (prologBytes + outBytes + pDense * wB) + kvMax * kvBytesPerTokenPerLayer) / hbmBw;
             double dStreamM = fA + fB;
             double dStreamA = disjoint ? aMaxSum : aMaxSum + fA + fB;
             if (!disjoint) dStreamM = 0;
             denseLayer = Math.max(Math.max(dStreamA, dStreamM), Math.max(Math.max(aMaxA + fA, aMaxB + fB), dHbm));
+            // Pipeline fill/drain of one forward pass: n layers of period P take n P + F, F = T1 - P, where
+            // T1 = max(A_sum, a1 + m1) + m2 is the makespan of a single layer (the last microbatch's MoE part is
+            // exposed when the attention stream binds; the first microbatch's attention when the MoE stream binds).
+            // Time-shared SMs: the last microbatch's combine is exposed after the compute queue drains.
+            fill = disjoint ? Math.max(0, Math.max(aMaxSum, aMaxA + mA) + mB - moeLayer) : oB[4];
         } else {
             moe(tAll, tMaxAll, 1.0, oA);
             double mAll = moeTime(oA);
@@ -423,22 +473,24 @@ public final class RooflineCostModel implements ServingCostModel {
         int spec = q - 1;
         double mtpProj = roof(2 * pMtpProj * tMaxAll, gemmRate, pMtpProj * wB, hbmBw);
         double mtpHead = roof(2 * pVocab * sMax, headRate, pVocab * headB, hbmBw);
-        double mtp = spec == 0 ? 0 : spec * (moeLayer + mtpProj + mtpHead);
+        // the MTP module is its own forward pass (it needs the main pass's sampled token): one MoE layer with its
+        // own fill/drain, the projection and the draft LM head
+        double mtp = spec == 0 ? 0 : spec * (moeLayer + fill + mtpProj + mtpHead);
         double head = roof(2 * pVocab * tMaxAll, headRate, pVocab * headB, hbmBw);
-        double step = m.moeLayers() * moeLayer + m.denseLayers() * denseLayer + mtp + head;
-        if (ops != null) fillOps(ops, seqs, kv, worst, mb, oA, oB, streamA, streamM, chain, hbm, moeLayer, denseLayer, mtp, head);
+        double step = m.moeLayers() * moeLayer + m.denseLayers() * denseLayer + fill + mtp + head;
+        if (ops != null) fillOps(ops, seqs, kv, worst, mb, oA, oB, streamA, streamM, chain, hbm, moeLayer, denseLayer, mtp, head, fill);
         return step;
     }
 
     private void fillEmpty(Map<String, Double> ops) {
-        for (String k : List.of("attention_stream", "moe_stream", "chain", "hbm", "moe_layer", "dense_layer", "mtp", "lm_head")) {
+        for (String k : STREAM_KEYS) {
             ops.put("#" + k, 0.0);
         }
     }
 
     private void fillOps(Map<String, Double> ops, int[] seqs, long[] kv, int worst, boolean mb, double[] oA, double[] oB,
                          double streamA, double streamM, double chain, double hbm, double moeLayer, double denseLayer,
-                         double mtp, double head) {
+                         double mtp, double head, double fill) {
         int s = seqs[worst];
         long k = kv[worst];
         double frac = mb ? fracA : 1.0;
@@ -469,6 +521,7 @@ public final class RooflineCostModel implements ServingCostModel {
         ops.put("#dense_layer", denseLayer * us);
         ops.put("#mtp", mtp * us);
         ops.put("#lm_head", head * us);
+        ops.put("#pipeline_fill_drain", fill * us);
         ops.put("dense_ffn", denseFfnPart(seqs, mb) * us);
     }
 
@@ -512,7 +565,7 @@ public final class RooflineCostModel implements ServingCostModel {
         Map<String, Double> ops = new LinkedHashMap<>();
         Map<String, Double> totals = new LinkedHashMap<>();
         if (total == 0) return new PrefillResult(0, 0, 0, 0, 0, ops, totals);
-        double kvNeeded = total / D * kvBytesPerToken;
+        double kvNeeded = total / D * kvStoredBytesPerToken;
         if (kvNeeded > prefillFreeBytesPerDie) {
             throw new InsufficientMemoryException(String.format(
                     "prefill batch of %.0f tokens needs %.1f GB of KV per die; %.1f GB free after weights and reserve",
@@ -521,7 +574,9 @@ public final class RooflineCostModel implements ServingCostModel {
         double u = (total - cached) / D;          // computed tokens per die
         double cd = cached / D;                    // cached tokens per die
         // ---- compute per layer per die (cube cores; rooflines on the full die) ----
-        double mlaLinear = u <= 0 && cd <= 0 ? 0 : roof(2 * pAttnAll * u + 2 * pKvB * cd, gemmRate, pAttnAll * wB, hbmBw);
+        // kv_b_proj (in its own type) decompresses the computed and the cached tokens' latent KV
+        double mlaLinear = u <= 0 && cd <= 0 ? 0
+                : Math.max(2 * (pAttnAll - pKvB) * u / gemmRate + 2 * pKvB * (u + cd) / kvbRate, attnWeightBytes / hbmBw);
         double attnCore = roof(prefillFlopsPerPair * pairs / D, attnRate,
                 (total / D) * kvBytesPerTokenPerLayer, hbmBw);
         double gate = u <= 0 ? 0 : roof(2 * pGate * u, bf16GemmRate, pGate * 2.0, hbmBw);
@@ -552,13 +607,17 @@ public final class RooflineCostModel implements ServingCostModel {
         boolean overlap = p.microbatches() > 1;
         double moeLayer = overlap ? Math.max(computeMoe, commMoe) : computeMoe + commMoe;
         double denseLayer = overlap ? Math.max(computeDense, commDense) : computeDense + commDense;
+        // Pipeline fill/drain of a pass with two microbatches: the cube cores can hide the first microbatch's
+        // first exchange behind the second's compute, but the last microbatch's combine is exposed.
+        double fill = overlap ? combine / 2 : 0;
+        double head = roof(2 * pVocab * Math.ceil(prompts / D), headRate, pVocab * headB, hbmBw);
         double mtp = 0;
         if (dep.mtpEnabled()) {
+            // the MTP module is its own pass (one MoE layer + projection) and ends in the draft LM head
             double proj = u <= 0 ? 0 : roof(2 * pMtpProj * u, gemmRate, pMtpProj * wB, hbmBw);
-            mtp = m.mtpModules() * (moeLayer + proj);
+            mtp = m.mtpModules() * (moeLayer + fill + proj + head);
         }
-        double head = roof(2 * pVocab * Math.ceil(prompts / D), headRate, pVocab * headB, hbmBw);
-        double batch = m.moeLayers() * moeLayer + m.denseLayers() * denseLayer + mtp + head + (cd > 0 ? poolReadLat : 0);
+        double batch = m.moeLayers() * moeLayer + m.denseLayers() * denseLayer + fill + mtp + head + (cd > 0 ? poolReadLat : 0);
         double us = 1e6;
         ops.put("mla_linear", mlaLinear * us);
         ops.put("attention_core", attnCore * us);
@@ -575,6 +634,7 @@ public final class RooflineCostModel implements ServingCostModel {
         totals.put("overlapped", overlap ? 1.0 : 0.0);
         totals.put("mtp", mtp * us);
         totals.put("lm_head", head * us);
+        totals.put("pipeline_fill_drain", fill * us);
         return new PrefillResult(batch * us, (long) total, (long) (total - cached), moeLayer * us, denseLayer * us, ops, totals);
     }
 
@@ -585,7 +645,7 @@ public final class RooflineCostModel implements ServingCostModel {
     @Override
     public long kvTransferMicros(int contextTokens) {
         if (contextTokens <= 0) return 0;
-        return Math.round((kvPlaneLat + contextTokens * kvBytesPerToken / kvPlaneBw) * 1e6);
+        return Math.round((kvPlaneLat + contextTokens * kvStoredBytesPerToken / kvPlaneBw) * 1e6);
     }
 
     /**
@@ -596,13 +656,13 @@ public final class RooflineCostModel implements ServingCostModel {
     @Override
     public long cacheReadMicros(int tokens) {
         if (tokens <= 0) return 0;
-        return Math.round((poolReadLat + tokens * kvBytesPerToken / poolReadBw) * 1e6);
+        return Math.round((poolReadLat + tokens * kvStoredBytesPerToken / poolReadBw) * 1e6);
     }
 
     /** Writing {@code tokens} tokens of KV to the memory pool over UB from one die. */
     public long cacheWriteMicros(int tokens) {
         if (tokens <= 0) return 0;
-        return Math.round((poolWriteLat + tokens * kvBytesPerToken / poolWriteBw) * 1e6);
+        return Math.round((poolWriteLat + tokens * kvStoredBytesPerToken / poolWriteBw) * 1e6);
     }
 
     // =====================================================================================
@@ -618,7 +678,10 @@ public final class RooflineCostModel implements ServingCostModel {
     public ModelSpec modelSpec() { return m; }
     public Deployment deployment() { return dep; }
     public DecodeOptions decodeOptions() { return opts; }
+    /** KV bytes per token of the main model's layers (35,136 B for DeepSeek-R1 at 8 bits). */
     public double kvBytesPerToken() { return kvBytesPerToken; }
+    /** KV bytes per token as stored, moved and cached: the main layers plus the MTP module's own layer. */
+    public double kvStoredBytesPerToken() { return kvStoredBytesPerToken; }
     public double decodeWeightBytesPerDie() { return decodeWeightBytesPerDie; }
     public double decodeBufferBytesPerDie() { return decodeBufferBytesPerDie; }
     public double prefillWeightBytesPerDie() { return prefillWeightBytesPerDie; }

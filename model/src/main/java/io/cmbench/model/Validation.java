@@ -122,31 +122,36 @@ public final class Validation {
     }
 
     private static final String READING = """
-            - **Decode at batch 8 (15 ms SLO)** is reproduced by the physics: the step is dominated by reading the
-              replicated attention weights (DP320 attention: 187 MB per layer per die, read once per microbatch)
-              and by the fixed latency (alpha) of dispatch/combine, both measured quantities. With the deployment's
-              two microbatches the weights are read twice per layer (TPOT +3.5 %); the max-throughput search also
-              tries one microbatch, which reads them once and meets 15 ms at batch 8 (-0.8 %).
+            - **Decode at batch 8 (15 ms SLO)** is dominated by weight reads and the fixed latency (alpha) of
+              dispatch/combine. With the deployment's two microbatches every layer's attention weights are read twice
+              and the layer is HBM-bound; kv_b_proj (the absorbed W_UK / W_UV) is read in BF16 (CANN's MlaProlog has no
+              dequant scale for W_UK; Ascend's msModelSlim recipes keep kv_b_proj unquantized), +16.8 MB per
+              microbatch per layer, about +1.5 ms per step; each of the two forward passes of a step (main model, MTP
+              module) also pays the pipeline fill/drain of the two microbatches. Result +10.6 %. As one microbatch
+              (weights read once) batch 8 gives 15.44 ms (+3.6 %); the max-throughput search keeps the 15 ms SLO only
+              down to batch 6, so its best row is well below the published 538 tok/s/NPU.
             - **Decode at batch 96 (50 ms SLO)** comes out too fast. The binding resource is the attention stream
               (16 of 24 cube cores): the absorbed-MLA core is compute-bound (128 heads x 2 query tokens per
-              sequence) and runs at the measured 65.4 %. The model leaves out everything that the operator
-              benchmarks do not cover: vector-core work (RMSNorm, RoPE, activation quantization, KV-cache
-              writes, sampling and MTP verification), launch and synchronization gaps between the ~20 kernels of a
-              layer, imperfect overlap of the two streams (the model assumes a perfect pipeline, period =
-              max(streams, chain, HBM)), expert load imbalance (the deployment sets 1.0), and memory-bandwidth
-              contention between the streams beyond the shared HBM bound. Their sum grows with the batch, which is
-              why batch 8 matches and batch 96 does not. No factor was changed to close the gap.
-            - **Prefill** comes out far too fast: with GEMMs at the measured 80 % and the attention at 65.4 %, the
-              physics puts the batch at ~66 % of INT8 peak (model FLOPs utilization), while the published
-              6,688 tok/s/NPU is ~36 % (81 GFLOP per token x 6,688 / 1,504 TOPS). The communication (all-gather,
-              all-to-all, dispatch, combine) is smaller than the compute per layer and is hidden by the two
-              microbatches, so the model has nothing left to add. What is missing is the same list as for decode
-              at a larger scale (vector-bound operators of a 4K-token FlashAttention, quantization, imperfect
-              overlap, load imbalance) plus the MoE routing skew the benchmark's 'perfect balance' only
-              approximates. If the two microbatches did not overlap at all, the model would give ~7,800 tok/s/NPU (+17 %).
+              sequence, 2 x 128 x 1,088 FLOP per query-key pair) at the measured 65.4 %: 668 of 971 us per layer.
+              The gap is not the overlap: with no microbatch overlap at all the model gives 39.0 ms (-21 %). It is
+              per-operator cost the operator benchmarks do not carry, growing with the batch. Open, unsourced
+              candidates: how many vector (AIV) cores the dispatch/combine benchmark used (the MoE stream has 16 of
+              48); the HBM bandwidth 2/3 of a die's cores reach; vector-core work (RMSNorm, RoPE, quantization,
+              SwiGLU, KV-cache writes, sampling, MTP verification) whose throughput the reference sheet does not
+              give; launch and cross-stream synchronization gaps; expert load imbalance (the deployment sets 1.0).
+              No factor was changed to close the gap.
+            - **Prefill** comes out far too fast: with GEMMs at the measured 80 % and the attention at 65.4 %, a MoE
+              layer computes in 22.0 ms per die (8,192 tokens), while the published 6,688 tok/s/NPU implies ~39 ms.
+              Communication is 12.6 ms per layer (dispatch/combine at the UB write bandwidth after alpha); even at the
+              benchmark's effective per-rank rates (62 / 105 GB/s at EP32) it would be 18.9 ms, still hidden behind
+              the compute by the two microbatches, so the choice of beta does not move this row. Without any overlap
+              the model gives ~7,700 tok/s/NPU (+15 %). The attention efficiency is the decode MLA benchmark's,
+              applied to prefill FlashAttention (d_qk 192, d_v 128, causal), for which no benchmark is given. What
+              is missing is not identified from the sheet's facts.
             - **External rows** (DeepSeek's fleet statistics on H800) are averages over a day of real traffic with
               unknown lengths and load; they are context, not targets. The H800 prefill is bound by dispatch/combine
               over 50 GB/s RDMA in this model, which does not model DeepEP's node-limited routing (each token crosses
               to at most 4 nodes and is forwarded over NVLink), so it is pessimistic there.
             """;
+
 }

@@ -17,6 +17,8 @@ class RooflineCostModelTest {
     // reference-sheet facts, written out independently of the YAML
     static final double BF16 = 376e12, INT8 = 752e12, HBM = 1.6e12;
     static final double GEMM_EFF = (0.774 + 0.827) / 2, MLA_COMPUTE = 0.654, MLA_BW = 0.841;
+    /** KV bytes per token as stored: 61 main layers + the MTP module's layer, 576 INT8 elements each. */
+    static final double KV_STORED = 62 * 576.0;
 
     private final RooflineCostModel paper = TestSpecs.paper();
     private final RooflineCostModel noMb = paper.withDecodeOptions(new DecodeOptions(true, 0.7, false));
@@ -35,9 +37,13 @@ class RooflineCostModelTest {
                 .layout().decodeBatchCapPerNpu()).isEqualTo(32);
         // KV capacity: what HBM holds after weights, EP buffers and the reserve, at 35,136 B per token
         double free = 64e9 - paper.decodeWeightBytesPerDie() - paper.decodeBufferBytesPerDie() - 2e9;
-        assertThat(l.kvCacheTokensPerDie()).isEqualTo((long) Math.floor(free / 35_136));
-        // weights per die: 61+1 replicated attention layers (187.1 M params each) dominate; ~19 GB in total
-        assertThat(paper.decodeWeightBytesPerDie()).isBetween(18e9, 21e9);
+        assertThat(l.kvCacheTokensPerDie()).isEqualTo((long) Math.floor(free / KV_STORED));
+        assertThat(paper.kvBytesPerToken()).isEqualTo(35_136.0);
+        assertThat(paper.kvStoredBytesPerToken()).isEqualTo(35_712.0);
+        // weights per die: 61+1 replicated attention layers (187.1 M params each, kv_b_proj's 16.8 M in BF16) dominate
+        double attnLayer = (7168.0 * 1536 + 7168.0 * 576 + 1536.0 * 128 * 192 + 128.0 * 128 * 7168) + 2 * (512.0 * 128 * 256);
+        assertThat(attnLayer).isEqualTo(203_882_496);
+        assertThat(paper.decodeWeightBytesPerDie()).isBetween(62 * attnLayer, 21e9);
         assertThat(paper.mtpSpeculativeTokens()).isEqualTo(1);
         assertThat(paper.mtpAcceptance()).isEqualTo(0.7);
     }
@@ -65,12 +71,17 @@ class RooflineCostModelTest {
     @Test
     void mlaPrologIsMemoryBoundAtSmallBatch() {
         DecodeResult r = noMb.decodeUniform(8, 4096);
-        double params = 7168.0 * 1536 + 7168.0 * 576 + 1536.0 * 128 * 192 + 512.0 * 128 * 128;
-        assertThat(params).isEqualTo(61_276_160);
-        double memory = params / (HBM * MLA_BW);
-        double compute = 2 * params * 8 / (INT8 * GEMM_EFF);
+        // q_a, kv_a, q_b in INT8; the absorbed W_UK (half of kv_b_proj) in BF16 (no dequant scale for it in CANN's MlaProlog)
+        double int8Params = 7168.0 * 1536 + 7168.0 * 576 + 1536.0 * 128 * 192;
+        double wUk = 512.0 * 128 * 128;
+        assertThat(int8Params + wUk).isEqualTo(61_276_160);
+        double memory = (int8Params * 1 + wUk * 2) / (HBM * MLA_BW);
+        double compute = 2 * int8Params * 8 / (INT8 * GEMM_EFF) + 2 * wUk * 8 / (BF16 * GEMM_EFF);
         assertThat(memory).isGreaterThan(compute);
         assertThat(r.operators().get("mla_prolog")).isCloseTo(memory * 1e6, within(0.01));
+        // W_UV (BF16) + o_proj (INT8)
+        double out = (512.0 * 128 * 128 * 2 + 128.0 * 128 * 7168) / (HBM * MLA_BW);
+        assertThat(r.operators().get("output_projection")).isCloseTo(out * 1e6, within(0.01));
     }
 
     @Test
@@ -111,8 +122,10 @@ class RooflineCostModelTest {
         double pairs = n * 4096.0 * 4097 / 2;
         double attn = 2.0 * 128 * (128 + 64 + 128) * pairs / 32 / (BF16 * MLA_COMPUTE);
         assertThat(r.operators().get("attention_core")).isCloseTo(attn * 1e6, within(0.5));
-        double attnParams = 7168.0 * 1536 + 7168.0 * 576 + 1536.0 * 128 * 192 + 512.0 * 128 * 256 + 128.0 * 128 * 7168;
-        double linear = 2 * attnParams * (n * 4096.0 / 32) / (INT8 * GEMM_EFF);
+        double int8Params = 7168.0 * 1536 + 7168.0 * 576 + 1536.0 * 128 * 192 + 128.0 * 128 * 7168;
+        double kvB = 512.0 * 128 * 256;   // kv_b_proj in BF16
+        double tokens = n * 4096.0 / 32;
+        double linear = 2 * int8Params * tokens / (INT8 * GEMM_EFF) + 2 * kvB * tokens / (BF16 * GEMM_EFF);
         assertThat(r.operators().get("mla_linear")).isCloseTo(linear * 1e6, within(0.5));
         // doubling prompt length at the same token count doubles the attention per token, not the GEMMs
         int[] p2 = new int[n / 2];
@@ -139,7 +152,7 @@ class RooflineCostModelTest {
 
     @Test
     void kvTransferAndCacheReadAreLatencyPlusBytesOverBandwidth() {
-        double bytes = 4096 * 35_136.0;
+        double bytes = 4096 * KV_STORED;   // the MTP layer's KV moves and is cached with the rest
         assertThat(paper.kvTransferMicros(4096)).isEqualTo(Math.round((5e-6 + bytes / 25e9) * 1e6));   // RDMA 200 Gbps per die
         assertThat(paper.cacheReadMicros(4096)).isEqualTo(Math.round((1.7e-6 + bytes / 147e9) * 1e6)); // UB NPU-CPU read, inter-node
         assertThat(paper.cacheWriteMicros(4096)).isEqualTo(Math.round((1.9e-6 + bytes / 107e9) * 1e6));
@@ -149,12 +162,59 @@ class RooflineCostModelTest {
     @Test
     void stepIsTheSumOfLayersMtpAndHead() {
         DecodeResult r = paper.decodeUniform(96, 4096);
-        double sum = 58 * r.moeLayerMicros() + 3 * r.denseLayerMicros() + r.mtpMicros() + r.lmHeadMicros();
+        double fill = r.streams().get("pipeline_fill_drain");
+        double sum = 58 * r.moeLayerMicros() + 3 * r.denseLayerMicros() + fill + r.mtpMicros() + r.lmHeadMicros();
         assertThat(r.stepMicros()).isCloseTo(sum, within(1e-6));
         assertThat(r.moeLayerMicros()).isEqualTo(Math.max(Math.max(r.streams().get("attention_stream"), r.streams().get("moe_stream")),
                 Math.max(r.streams().get("chain"), r.streams().get("hbm"))));
         // LM head: 129,280 x 7,168 BF16 weights, memory-bound
         assertThat(r.lmHeadMicros()).isCloseTo(129_280.0 * 7168 * 2 / (HBM * MLA_BW) * 1e6, within(0.01));
+    }
+
+    @Test
+    void pipelineFillAndDrainOfTwoMicrobatches() {
+        // batch 96: 24 sequences x 2 query tokens per microbatch and die, KV 4,096 each
+        DecodeResult r = paper.decodeUniform(96, 4096);
+        double att = 16.0 / 24, moe = 8.0 / 24, hbm = HBM * MLA_BW;
+        double prolog = Math.max(2 * (7168.0 * 1536 + 7168.0 * 576 + 1536.0 * 128 * 192) * 48 / (INT8 * GEMM_EFF * att)
+                + 2 * 512.0 * 128 * 128 * 48 / (BF16 * GEMM_EFF * att), (61_276_160.0 + 512.0 * 128 * 128) / hbm);
+        double core = 2.0 * 128 * 1088 * 2 * (24 * 4096.0) / (BF16 * MLA_COMPUTE * att);
+        double out = (512.0 * 128 * 128 * 2 + 128.0 * 128 * 7168) / hbm;
+        double a = prolog + core + out;                       // attention of one microbatch
+        double tokens = 320 * 48.0;                           // tokens of one microbatch over the instance
+        double gate = 7168.0 * 256 * 2 / hbm;                 // memory-bound BF16 router
+        double alphaD = 152e-6 - 128 * 8 * 7680 / 135e9, alphaC = 149e-6 - 128 * 8 * 14336 / 135e9;
+        double shared = tokens / 32;                          // 480 tokens on each shared-expert die (the slowest)
+        double dispatch = alphaD + shared * 7680 / 135e9;     // > 48 x 9 copies sent
+        double expert = 2 * 3 * 7168.0 * 2048 * shared / (INT8 * GEMM_EFF * moe);
+        double combine = alphaC + shared * 14336 / 135e9;
+        double m = gate + dispatch + expert + combine;        // MoE stream of one microbatch
+        assertThat(2 * a).isGreaterThan(2 * m);               // the attention stream binds ...
+        assertThat(r.moeLayerMicros()).isCloseTo(2 * a * 1e6, within(0.01));
+        // ... so a pass of n layers takes n x 2a plus the last microbatch's MoE part: T1 - P = (2a + m) - 2a
+        assertThat(r.streams().get("pipeline_fill_drain")).isCloseTo(m * 1e6, within(0.01));
+        // the MTP module is its own one-layer pass: 2a + m, plus projection (2h x h INT8) and the draft head
+        double proj = 2 * 7168.0 * 7168 / hbm, head = 129_280.0 * 7168 * 2 / hbm;
+        assertThat(r.mtpMicros()).isCloseTo((2 * a + m + proj + head) * 1e6, within(0.01));
+        // one microbatch: nothing to fill or drain
+        assertThat(noMb.decodeUniform(96, 4096).streams().get("pipeline_fill_drain")).isZero();
+    }
+
+    @Test
+    void prefillBatchIsLayersPlusExposedCombineMtpAndHeads() {
+        int[] p = new int[64];
+        Arrays.fill(p, 4096);
+        PrefillResult r = paper.prefill(p, new int[64]);
+        // per die 8,192 tokens x 8 copies = 65,536 of 14 KiB over 135 GB/s after alpha(EP32) = 146 us - 128 x 8 x 14 KiB / 135 GB/s
+        double combine = 146e-6 - 128 * 8 * 14336 / 135e9 + 65_536 * 14336 / 135e9;
+        assertThat(r.operators().get("combine")).isCloseTo(combine * 1e6, within(0.01));
+        double fill = combine / 2 * 1e6;                      // the last microbatch's combine is exposed, once per pass
+        assertThat(r.layerTotals().get("pipeline_fill_drain")).isCloseTo(fill, within(0.01));
+        double head = 129_280.0 * 7168 * 2 / (HBM * MLA_BW) * 1e6;   // 2 last tokens per die: memory-bound
+        double proj = 2 * 7168.0 * 7168 * 2 * 8192 / (INT8 * GEMM_EFF) * 1e6;
+        assertThat(r.layerTotals().get("mtp")).isCloseTo(r.moeLayerMicros() + fill + proj + head, within(0.01));
+        assertThat(r.batchMicros()).isCloseTo(58 * r.moeLayerMicros() + 3 * r.denseLayerMicros() + fill
+                + r.layerTotals().get("mtp") + head, within(0.01));
     }
 
     @Test

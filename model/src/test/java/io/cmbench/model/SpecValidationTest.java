@@ -128,6 +128,12 @@ class SpecValidationTest {
         assertThat(d.quant().weights()).isEqualTo("fp8");
         assertThatThrownBy(() -> bad.validateAgainst(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1")))
                 .hasMessageContaining("quantization.weights").hasMessageContaining("no fp8");
+        // kv_b_proj defaults to the weight type; the paper's deployment keeps it in BF16; FP8 on Ascend is refused
+        assertThat(d.quant().kvBProj()).isEqualTo("fp8");
+        assertThat(SpecLoader.deployment("cloudmatrix-infer").quant().kvBProj()).isEqualTo("bf16");
+        var fp8Kvb = TestSpecs.deployment(replaceOnce(DEP, "kv_b_proj: bf16", "kv_b_proj: fp8"));
+        assertThatThrownBy(() -> fp8Kvb.validateAgainst(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1")))
+                .hasMessageContaining("quantization.kv_b_proj").hasMessageContaining("no fp8");
     }
 
     @Test

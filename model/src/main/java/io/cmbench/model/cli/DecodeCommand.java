@@ -95,6 +95,7 @@ public final class DecodeCommand implements Callable<Integer> {
         r.streams().forEach((k, v) -> streams.put(k + "_us", r(v, 2)));
         j.put("per_step_us", Map.of("moe_layers", r(c.modelSpec().moeLayers() * r.moeLayerMicros(), 1),
                 "dense_layers", r(c.modelSpec().denseLayers() * r.denseLayerMicros(), 1),
+                "pipeline_fill_drain", r(r.streams().get("pipeline_fill_drain"), 1),
                 "mtp", r(r.mtpMicros(), 1), "lm_head", r(r.lmHeadMicros(), 1)));
         j.put("moe_layer_bounds", streams);
         Map<String, Object> mem = new LinkedHashMap<>();
@@ -117,9 +118,9 @@ public final class DecodeCommand implements Callable<Integer> {
         CliSupport.table(out, "per operator, one layer, both microbatches, slowest die:", r.operators(), "us");
         CliSupport.table(out, "MoE-layer bounds (layer time = max):", Map.of("attention_stream", r.streams().get("attention_stream"),
                 "moe_stream", r.streams().get("moe_stream"), "chain", r.streams().get("chain"), "hbm", r.streams().get("hbm")), "us");
-        out.printf(Locale.ROOT, "per step: %d MoE layers x %s us + %d dense layers x %s us + MTP %s us + LM head %s us%n",
+        out.printf(Locale.ROOT, "per step: %d MoE layers x %s us + %d dense layers x %s us + pipeline fill/drain %s us + MTP %s us + LM head %s us%n",
                 c.modelSpec().moeLayers(), f(r.moeLayerMicros(), 1), c.modelSpec().denseLayers(), f(r.denseLayerMicros(), 1),
-                f(r.mtpMicros(), 1), f(r.lmHeadMicros(), 1));
+                f(r.streams().get("pipeline_fill_drain"), 1), f(r.mtpMicros(), 1), f(r.lmHeadMicros(), 1));
         int perDie = (b + c.profile().diesPerNpu() - 1) / c.profile().diesPerNpu();
         out.printf(Locale.ROOT, "memory per die: weights %s GB, EP buffers %s GB, KV %s of %s tokens%n",
                 f(c.decodeWeightBytesPerDie() / 1e9, 2), f(c.decodeBufferBytesPerDie() / 1e9, 2),

@@ -19,7 +19,12 @@ public record Deployment(
         Prefill prefill,
         String kvTransferPlane) {
 
-    public record Quantization(String weights, String activations, String kvCache, String attention, String lmHead) {}
+    /**
+     * Data types. {@code kvBProj}: the MLA up-projection kv_b_proj (W_UK and W_UV; absorbed into the query and the
+     * output in decode, a plain GEMM in prefill). Optional in the YAML ({@code kv_b_proj}); defaults to {@code weights}.
+     */
+    public record Quantization(String weights, String activations, String kvCache, String attention, String lmHead,
+                               String kvBProj) {}
 
     public record Stream(int cubeCores, int vectorCores) {}
 
@@ -45,9 +50,11 @@ public record Deployment(
 
     public static Deployment fromYaml(YamlNode root) {
         root.allowOnly("name", "description", "quantization", "mtp", "decode", "prefill", "kv_transfer");
-        YamlNode q = root.child("quantization").allowOnly("weights", "activations", "kv_cache", "attention", "lm_head");
-        Quantization quant = new Quantization(q.oneOf("weights", DTYPES), q.oneOf("activations", DTYPES),
-                q.oneOf("kv_cache", DTYPES), q.oneOf("attention", DTYPES), q.oneOf("lm_head", DTYPES));
+        YamlNode q = root.child("quantization").allowOnly("weights", "activations", "kv_cache", "attention", "lm_head", "kv_b_proj");
+        String weights = q.oneOf("weights", DTYPES);
+        Quantization quant = new Quantization(weights, q.oneOf("activations", DTYPES),
+                q.oneOf("kv_cache", DTYPES), q.oneOf("attention", DTYPES), q.oneOf("lm_head", DTYPES),
+                q.has("kv_b_proj") ? q.oneOf("kv_b_proj", DTYPES) : weights);
         YamlNode mtp = root.child("mtp").allowOnly("enabled", "speculative_tokens", "acceptance");
         boolean mtpOn = mtp.bool("enabled");
         int spec = mtp.nonNegativeInt("speculative_tokens");
@@ -96,7 +103,8 @@ public record Deployment(
     /** Cross-checks against the hardware and the model; throws naming this deployment file and the field. */
     public void validateAgainst(HardwareProfile hw, ModelSpec m) {
         for (String[] f : new String[][] {{"quantization.weights", quant.weights()}, {"quantization.attention", quant.attention()},
-                {"quantization.lm_head", quant.lmHead()}, {"quantization.activations", quant.activations()}}) {
+                {"quantization.lm_head", quant.lmHead()}, {"quantization.activations", quant.activations()},
+                {"quantization.kv_b_proj", quant.kvBProj()}}) {
             if (!hw.peakOpsPerDie().containsKey(f[1])) {
                 throw err(f[0], "profile " + hw.name() + " has no " + f[1] + " compute (peaks: " + hw.peakOpsPerDie().keySet() + ")");
             }

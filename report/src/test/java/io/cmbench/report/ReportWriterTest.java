@@ -1,0 +1,209 @@
+package io.cmbench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWriterTest {
+
+    private static final Pattern SVG = Pattern.compile("<svg class=\"chart\" id=\"([^\"]+)\" data-points=\"(\\d+)\"(.*?)</svg>",
+            Pattern.DOTALL);
+
+    record Chart(String id, int declared, int drawn) {}
+
+    static List<Chart> charts(String html) {
+        List<Chart> out = new ArrayList<>();
+        Matcher m = SVG.matcher(html);
+        while (m.find()) {
+            int drawn = 0;
+            Matcher pt = Pattern.compile("class=\"pt\"").matcher(m.group(3));
+            while (pt.find()) {
+                drawn++;
+            }
+            out.add(new Chart(m.group(1), Integer.parseInt(m.group(2)), drawn));
+        }
+        return out;
+    }
+
+    @Test
+    void writesOneSelfContainedFileWithEveryChartDrawn(@TempDir Path tmp) throws Exception {
+        Path run = Fixtures.copyRun(tmp.resolve("run"));
+        Path out = ReportWriter.write(run);
+        assertThat(out).isEqualTo(run.resolve("report.html"));
+        String html = Files.readString(out, StandardCharsets.UTF_8);
+
+        // self-contained: nothing fetched, no external reference of any kind
+        assertThat(html).doesNotContain("http://", "https://", "src=", "<link", "@import", "url(");
+        assertThat(html).doesNotContainIgnoringCase("NaN").doesNotContain("Infinity");
+
+        List<Chart> charts = charts(html);
+        // 2 operating-point charts (one per SLO), 3 scenarios x (throughput + attainment + per-die), 3 distributions
+        assertThat(charts).hasSize(2 + 3 * 3 + 3);
+        for (Chart c : charts) {
+            assertThat(c.declared()).as(c.id()).isPositive();
+            assertThat(c.drawn()).as(c.id()).isEqualTo(c.declared());
+        }
+        assertThat(charts).extracting(Chart::id).doesNotHaveDuplicates()
+                .contains("goodput-op-0", "goodput-op-1", "tput-0", "attain-2", "dist-tpot", "dist-ttft", "dist-e2e", "die-1");
+        // time series: one point per window per series (output + 2 SLOs), 17 windows in the fixture's first scenario
+        RunData d = RunData.load(run);
+        int windows = d.windows().get("cloudmatrix384").size();
+        assertThat(charts.stream().filter(c -> c.id().equals("tput-0")).findFirst().orElseThrow().declared())
+                .isEqualTo(3 * windows);
+        // operating points: one per scenario per SLO chart
+        assertThat(charts.stream().filter(c -> c.id().equals("goodput-op-0")).findFirst().orElseThrow().declared()).isEqualTo(3);
+        // per-die bars: one per die
+        assertThat(charts.stream().filter(c -> c.id().equals("die-0")).findFirst().orElseThrow().declared()).isEqualTo(16);
+
+        // sections and headline figures
+        assertThat(html).contains("id=\"run\"", "id=\"headline\"", "id=\"goodput\"", "id=\"windows\"", "id=\"latency\"",
+                "id=\"dies\"", "id=\"report-check\"");
+        assertThat(html).doesNotContain("id=\"breakdown\""); // optional input absent
+        RunData.ScenarioSummary cm = d.summaries().get("cloudmatrix384");
+        assertThat(html).contains(Fmt.auto(cm.outputTokensPerSecPerNpu()), Fmt.auto(cm.slos().get("tpot50").goodputTokensPerSecPerNpu()),
+                Fmt.pct(cm.slos().get("tpot50").attainment()));
+        // pipeline throughput = requests / wall seconds
+        assertThat(html).contains(Fmt.num(d.requests() / d.runInfo().wallSeconds(), 0) + " requests/s");
+        assertThat(html).contains("Flink 2.2.1", "Kafka 4.2.0", "seed</dt><dd>42<");
+    }
+
+    @Test
+    void publishedReferencePointsAreMarkedButNeverData(@TempDir Path tmp) throws Exception {
+        Path run = Fixtures.copyRun(tmp.resolve("run"));
+        String html = Files.readString(ReportWriter.write(run));
+        Matcher m = SVG.matcher(html);
+        String tpot15 = null;
+        String tpot50 = null;
+        while (m.find()) {
+            if (m.group(1).equals("goodput-op-0")) {
+                tpot15 = m.group(0);
+            } else if (m.group(1).equals("goodput-op-1")) {
+                tpot50 = m.group(0);
+            }
+        }
+        assertThat(tpot15).contains("published 538 tok/s/NPU @ batch 8").doesNotContain("1,943");
+        assertThat(tpot50).contains("published 1,943 tok/s/NPU @ batch 96").doesNotContain("538 tok");
+        assertThat(tpot15).contains("class=\"ref-marker\"");
+        // the reference marker is not a data point: 3 scenarios = 3 points
+        assertThat(charts(tpot50).get(0).declared()).isEqualTo(3);
+        // and the published figures appear nowhere as a computed value
+        RunData d = RunData.load(run);
+        d.sweep().points().forEach(p -> assertThat(p.goodput().values()).doesNotContain(538.0, 1943.0));
+    }
+
+    @Test
+    void offeredLoadAxisWhenScenariosHaveNoBatchCap(@TempDir Path tmp) throws Exception {
+        FixtureRun f = new FixtureRun();
+        f.scenarios = List.of(new FixtureRun.Scenario("cm384", "cloudmatrix384", "cloudmatrix-infer", 0, 8, 4, 2, 650, 44, 4.5));
+        f.writeCompletions = false;
+        Path run = tmp.resolve("run");
+        f.write(run);
+        RunData d = RunData.load(run);
+        assertThat(d.sweep().axis()).isEqualTo(RunData.Axis.OFFERED_LOAD);
+        assertThat(d.sweep().points()).singleElement().extracting(RunData.OperatingPoint::x).isEqualTo(f.ratePerSec);
+        String html = Files.readString(ReportWriter.write(run));
+        assertThat(html).contains("offered load (requests/s)", "class=\"ref-line\"", "published 1,943 tok/s/NPU");
+        assertThat(html).contains("No completions with a decode die"); // optional completions absent
+        for (Chart c : charts(html)) {
+            assertThat(c.declared()).as(c.id()).isPositive().isEqualTo(c.drawn());
+        }
+    }
+
+    @Test
+    void sweepAndModelBreakdownAreUsedWhenPresent(@TempDir Path tmp) throws Exception {
+        Path run = Fixtures.copyRun(tmp.resolve("run"));
+        Files.writeString(run.resolve("sweep.json"), """
+                {"axis": "batch_cap_per_npu", "points": [
+                  {"scenario": "cloudmatrix384", "x": 16, "outputTokensPerSecPerNpu": 700,
+                   "slos": {"tpot15": {"goodputTokensPerSecPerNpu": 10, "attainment": 0.01},
+                            "tpot50": {"goodputTokensPerSecPerNpu": 700, "attainment": 1.0}}},
+                  {"scenario": "cloudmatrix384", "x": 64, "outputTokensPerSecPerNpu": 1500,
+                   "slos": {"tpot15": {"goodputTokensPerSecPerNpu": 0, "attainment": 0},
+                            "tpot50": {"goodputTokensPerSecPerNpu": 1480, "attainment": 0.98}}},
+                  {"scenario": "cloudmatrix384", "x": 96, "outputTokensPerSecPerNpu": 1900,
+                   "slos": {"tpot15": {"goodputTokensPerSecPerNpu": 0, "attainment": 0},
+                            "tpot50": {"goodputTokensPerSecPerNpu": 1700, "attainment": 0.9}}}]}
+                """);
+        Files.writeString(run.resolve("model-breakdown.json"), """
+                {"cloudmatrix384": {"MLA attention": 9100.5, "MoE dispatch": 2200, "MoE combine": 2600,
+                                    "<script>alert(1)</script>": 10}}
+                """);
+        String html = Files.readString(ReportWriter.write(run));
+        assertThat(html).contains("Operating points from sweep.json", "id=\"breakdown\"");
+        assertThat(html).doesNotContain("<script>alert(1)</script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        List<Chart> charts = charts(html);
+        assertThat(charts.stream().filter(c -> c.id().equals("goodput-op-1")).findFirst().orElseThrow().declared()).isEqualTo(3);
+        assertThat(charts.stream().filter(c -> c.id().equals("ops-0")).findFirst().orElseThrow().declared()).isEqualTo(4);
+        for (Chart c : charts) {
+            assertThat(c.declared()).as(c.id()).isPositive().isEqualTo(c.drawn());
+        }
+    }
+
+    @Test
+    void readsTheSweepCommandsSweepJson(@TempDir Path tmp) throws Exception {
+        Path run = Fixtures.copyRun(tmp.resolve("run"));
+        Files.writeString(run.resolve("sweep.json"), """
+                {"tpot15": {"goodput_tokens_per_s_per_npu": 47.5, "batch_per_npu": 8, "tpot_ms": 15.4},
+                 "pool": "decode", "mode": "decode-only",
+                 "points": [
+                   {"batch_per_npu": 8, "tpot_ms": 15.4, "tokens_per_s_per_npu": 519.0,
+                    "goodput_tokens_per_s_per_npu": {"tpot15": 47.5, "tpot50": 519.0}},
+                   {"batch_per_npu": 96, "tpot_ms": 36.8, "tokens_per_s_per_npu": 2591.0,
+                    "goodput_tokens_per_s_per_npu": {"tpot15": 0.0, "tpot50": 2590.5}}]}
+                """);
+        RunData d = RunData.load(run);
+        assertThat(d.sweep().fromFile()).isTrue();
+        assertThat(d.sweep().axis()).isEqualTo(RunData.Axis.BATCH_CAP_PER_NPU);
+        assertThat(d.sweep().points()).extracting(RunData.OperatingPoint::x).containsExactly(8.0, 96.0);
+        assertThat(d.sweep().points().get(1).goodput()).containsEntry("tpot50", 2590.5);
+        String html = Files.readString(ReportWriter.write(run));
+        assertThat(html).contains("Best here: 2,590 tok/s/NPU (sweep, batch 96/NPU)");
+        List<Chart> charts = charts(html);
+        assertThat(charts.stream().filter(c -> c.id().equals("goodput-op-1")).findFirst().orElseThrow().declared()).isEqualTo(2);
+
+        // a prefill sweep has no points: the scenarios' own operating points are plotted instead
+        Files.writeString(run.resolve("sweep.json"), "{\"pool\": \"prefill\", \"prefill_tokens_per_s_per_npu\": 5000.0}");
+        RunData p = RunData.load(run);
+        assertThat(p.sweep().fromFile()).isFalse();
+        assertThat(p.sweep().points()).hasSize(3);
+    }
+
+    @Test
+    void escapesEveryTextFromTheRun(@TempDir Path tmp) throws Exception {
+        FixtureRun f = new FixtureRun();
+        String evil = "<img src=x onerror=alert(1)>&\"'";
+        f.scenarios = List.of(new FixtureRun.Scenario(evil, "<b>p</b>", "d&d", 8, 2, 1, 2, 600, 14, 1));
+        f.ratePerSec = 5;
+        f.durationSeconds = 8;
+        Path run = tmp.resolve("run");
+        f.write(run);
+        String html = Files.readString(ReportWriter.write(run));
+        assertThat(html).doesNotContain(evil, "<img", "<b>p</b>", "onerror=alert(1)>");
+        assertThat(html).contains("&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;", "&lt;b&gt;p&lt;/b&gt;", "d&amp;d");
+    }
+
+    @Test
+    void sameInputSameBytesAndOnlyWindowsSuffice(@TempDir Path tmp) throws Exception {
+        Path run = Fixtures.copyRun(tmp.resolve("run"));
+        String a = Files.readString(ReportWriter.write(run));
+        String b = Files.readString(ReportWriter.write(run, tmp.resolve("elsewhere.html")));
+        assertThat(b).isEqualTo(a);
+
+        // a directory holding only slo-windows.jsonl (e.g. read back from the topic) still gives a report
+        Path bare = Files.createDirectories(tmp.resolve("bare"));
+        Files.copy(run.resolve("slo-windows.jsonl"), bare.resolve("slo-windows.jsonl"));
+        String html = Files.readString(ReportWriter.write(bare));
+        assertThat(html).contains("cloudmatrix384-b8", "id=\"report-check\"");
+        for (Chart c : charts(html)) {
+            assertThat(c.declared()).as(c.id()).isPositive().isEqualTo(c.drawn());
+        }
+    }
+}
