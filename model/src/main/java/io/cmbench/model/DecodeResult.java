@@ -13,8 +13,10 @@ import java.util.Map;
  * @param lmHeadMicros the main LM head, per step
  * @param operators µs per operator per layer (summed over microbatches), slowest die; keys are operator names
  * @param streams per-layer resource totals of an MoE layer: attention stream, MoE stream, chain, HBM
+ * @param microbatches 2 when the step overlaps two microbatches, 1 when it runs as one
  */
 public record DecodeResult(double stepMicros, double tokensPerStep, double moeLayerMicros, double denseLayerMicros,
-                           double mtpMicros, double lmHeadMicros, Map<String, Double> operators, Map<String, Double> streams) {
+                           double mtpMicros, double lmHeadMicros, Map<String, Double> operators, Map<String, Double> streams,
+                           int microbatches) {
     public double tpotMicros() { return stepMicros / tokensPerStep; }
 }

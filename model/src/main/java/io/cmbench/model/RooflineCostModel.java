@@ -61,6 +61,12 @@ public final class RooflineCostModel implements ServingCostModel {
     private final double alphaD, alphaC, betaEp;
     private final int nMb;
     private final boolean disjoint;
+    /**
+     * The same instance run as one microbatch, when the deployment's policy is adaptive: an engine overlaps two
+     * microbatches only on steps where that is faster (at small batches the split reads every weight twice and
+     * has little to hide). Null when the policy is "always" or microbatching is off.
+     */
+    private final RooflineCostModel singleMicrobatch;
 
     // ---- prefill ----
     private final int prefillDies, pExpertsPerDie;
@@ -201,6 +207,9 @@ public final class RooflineCostModel implements ServingCostModel {
         int budget = (int) Math.min(Integer.MAX_VALUE, (long) p.batchTokensPerNpu() * p.npusPerInstance());
         layout = new PoolLayout(p.instances(), p.npusPerInstance(), budget, d.instances(), d.npusPerInstance(),
                 hw.diesPerNpu(), cap, kvCap);
+        singleMicrobatch = opts.microbatch() && d.adaptiveMicrobatch()
+                ? new RooflineCostModel(hw, m, dep, batchCapOverride, new DecodeOptions(opts.mtp(), opts.acceptance(), false))
+                : null;
     }
 
     /** The same model with other decode switches. */
@@ -326,11 +335,24 @@ public final class RooflineCostModel implements ServingCostModel {
 
     @Override
     public long decodeStepMicros(int[] sequencesPerDie, long[] kvTokensPerDie) {
-        return Math.round(evaluateDecode(sequencesPerDie, kvTokensPerDie, null) * 1e6);
+        long step = Math.round(evaluateDecode(sequencesPerDie, kvTokensPerDie, null) * 1e6);
+        return singleMicrobatch == null ? step : Math.min(step, singleMicrobatch.decodeStepMicros(sequencesPerDie, kvTokensPerDie));
+    }
+
+    /** Whether this step runs as two overlapped microbatches (false: one), under the deployment's policy. */
+    public boolean decodeUsesTwoMicrobatches(int[] sequencesPerDie, long[] kvTokensPerDie) {
+        if (!opts.microbatch()) {
+            return false;
+        }
+        return singleMicrobatch == null || evaluateDecode(sequencesPerDie, kvTokensPerDie, null)
+                <= singleMicrobatch.evaluateDecode(sequencesPerDie, kvTokensPerDie, null);
     }
 
     /** Full breakdown of one decode step. */
     public DecodeResult decode(int[] sequencesPerDie, long[] kvTokensPerDie) {
+        if (singleMicrobatch != null && !decodeUsesTwoMicrobatches(sequencesPerDie, kvTokensPerDie)) {
+            return singleMicrobatch.decode(sequencesPerDie, kvTokensPerDie);
+        }
         Map<String, Double> ops = new LinkedHashMap<>();
         double step = evaluateDecode(sequencesPerDie, kvTokensPerDie, ops);
         Map<String, Double> streams = new LinkedHashMap<>();
@@ -338,7 +360,7 @@ public final class RooflineCostModel implements ServingCostModel {
             streams.put(k, ops.remove("#" + k));
         }
         return new DecodeResult(step * 1e6, tokensPerStep, streams.get("moe_layer"), streams.get("dense_layer"),
-                streams.get("mtp"), streams.get("lm_head"), ops, streams);
+                streams.get("mtp"), streams.get("lm_head"), ops, streams, nMb);
     }
 
     /** Decode step for a uniform instance: every NPU holds {@code batchPerNpu} sequences of KV length {@code kvLength}. */

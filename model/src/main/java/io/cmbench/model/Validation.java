@@ -123,13 +123,13 @@ public final class Validation {
 
     private static final String READING = """
             - **Decode at batch 8 (15 ms SLO)** is dominated by weight reads and the fixed latency (alpha) of
-              dispatch/combine. With the deployment's two microbatches every layer's attention weights are read twice
-              and the layer is HBM-bound; kv_b_proj (the absorbed W_UK / W_UV) is read in BF16 (CANN's MlaProlog has no
-              dequant scale for W_UK; Ascend's msModelSlim recipes keep kv_b_proj unquantized), +16.8 MB per
-              microbatch per layer, about +1.5 ms per step; each of the two forward passes of a step (main model, MTP
-              module) also pays the pipeline fill/drain of the two microbatches. Result +10.6 %. As one microbatch
-              (weights read once) batch 8 gives 15.44 ms (+3.6 %); the max-throughput search keeps the 15 ms SLO only
-              down to batch 6, so its best row is well below the published 538 tok/s/NPU.
+              dispatch/combine. kv_b_proj (the absorbed W_UK / W_UV) is read in BF16 (CANN's MlaProlog has no
+              dequant scale for W_UK; Ascend's msModelSlim recipes keep kv_b_proj unquantized), about +1.5 ms per
+              step. Split into two microbatches every layer's attention weights would be read twice and the layer
+              is HBM-bound (16.48 ms, +10.6 %); the deployment's adaptive microbatch policy runs such steps as one
+              microbatch (weights read once): 15.44 ms (+3.6 %). The max-throughput search keeps the 15 ms SLO only
+              down to batch 6 (TPOT 15.44 ms at batch 8 misses it by 0.44 ms), so its best row is well below the
+              published 538 tok/s/NPU: the model is 3.6 % slow at batch 8, and the SLO boundary amplifies that.
             - **Decode at batch 96 (50 ms SLO)** comes out too fast. The binding resource is the attention stream
               (16 of 24 cube cores): the absorbed-MLA core is compute-bound (128 heads x 2 query tokens per
               sequence, 2 x 128 x 1,088 FLOP per query-key pair) at the measured 65.4 %: 668 of 971 us per layer.

@@ -94,13 +94,39 @@ class BehaviourTest {
     @Test
     void microbatchSwitchTradesWeightRereadsForOverlap() {
         RooflineCostModel single = paper.withDecodeOptions(new DecodeOptions(true, 0.7, false));
-        // batch 1: nothing to overlap, and two microbatches would read the weights twice
-        assertThat(single.decodeUniform(2, 4096).stepMicros()).isLessThan(paper.decodeUniform(2, 4096).stepMicros());
+        RooflineCostModel always = new RooflineCostModel(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1"),
+                TestSpecs.deployment(replaceOnce(text("deployments", "cloudmatrix-infer"), "microbatch_policy: adaptive",
+                        "microbatch_policy: always")), 0, null);
+        // batch 2: nothing to overlap, and two microbatches would read the weights twice
+        assertThat(single.decodeUniform(2, 4096).stepMicros()).isLessThan(always.decodeUniform(2, 4096).stepMicros());
         // batch 96: overlapping the MoE stream behind the attention stream wins
-        assertThat(paper.decodeUniform(96, 4096).stepMicros()).isLessThan(single.decodeUniform(96, 4096).stepMicros());
+        assertThat(always.decodeUniform(96, 4096).stepMicros()).isLessThan(single.decodeUniform(96, 4096).stepMicros());
         // without microbatches an MoE layer is exactly attention + MoE in sequence
         DecodeResult r = single.decodeUniform(96, 4096);
         assertThat(r.moeLayerMicros()).isCloseTo(r.streams().get("attention_stream") + r.streams().get("moe_stream"), within(1e-6));
+    }
+
+    @Test
+    void adaptivePolicyRunsEachStepTheFasterWay() {
+        RooflineCostModel single = paper.withDecodeOptions(new DecodeOptions(true, 0.7, false));
+        RooflineCostModel always = new RooflineCostModel(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1"),
+                TestSpecs.deployment(replaceOnce(text("deployments", "cloudmatrix-infer"), "microbatch_policy: adaptive",
+                        "microbatch_policy: always")), 0, null);
+        for (int b : new int[] {1, 2, 8, 32, 96}) {
+            DecodeResult a = paper.decodeUniform(b, 4096);
+            double best = Math.min(single.decodeUniform(b, 4096).stepMicros(), always.decodeUniform(b, 4096).stepMicros());
+            assertThat(a.stepMicros()).as("batch %d", b).isEqualTo(best);
+            assertThat(a.microbatches()).isEqualTo(best == always.decodeUniform(b, 4096).stepMicros() ? 2 : 1);
+        }
+        assertThat(paper.decodeUniform(2, 4096).microbatches()).isEqualTo(1);
+        assertThat(paper.decodeUniform(96, 4096).microbatches()).isEqualTo(2);
+        // the emulation's entry point agrees with the breakdown
+        int dies = paper.layout().decodeDiesPerInstance();
+        int[] seqs = new int[dies];
+        long[] kv = new long[dies];
+        java.util.Arrays.fill(seqs, 1);
+        java.util.Arrays.fill(kv, 4096);
+        assertThat((double) paper.decodeStepMicros(seqs, kv)).isCloseTo(paper.decodeUniform(2, 4096).stepMicros(), within(1.0));
     }
 
     @Test

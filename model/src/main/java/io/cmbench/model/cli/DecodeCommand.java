@@ -79,6 +79,7 @@ public final class DecodeCommand implements Callable<Integer> {
         j.put("mtp", c.decodeOptions().mtp());
         j.put("mtp_acceptance", c.decodeOptions().acceptance());
         j.put("microbatch", c.decodeOptions().microbatch());
+        j.put("microbatches", r.microbatches());
         j.put("step_ms", r(r.stepMicros() / 1e3, 4));
         j.put("tokens_per_step", r(r.tokensPerStep(), 4));
         j.put("tpot_ms", r(r.tpotMicros() / 1e3, 4));
@@ -112,7 +113,7 @@ public final class DecodeCommand implements Callable<Integer> {
         var o = c.decodeOptions();
         out.printf(Locale.ROOT, "decode  %s / %s / %s  batch %d per NPU, KV %d, MTP %s, microbatches %s%n",
                 c.profile().name(), c.modelSpec().name(), c.deployment().name(), b, l,
-                o.mtp() ? "on (acceptance " + o.acceptance() + ")" : "off", o.microbatch() ? "2 (overlapped)" : "1");
+                o.mtp() ? "on (acceptance " + o.acceptance() + ")" : "off", r.microbatches() == 2 ? "2 (overlapped)" : o.microbatch() ? "1 (adaptive: faster than 2 here)" : "1");
         out.printf(Locale.ROOT, "  step %s ms   tokens/step %s   TPOT %s ms   %s tok/s per NPU%n",
                 f(r.stepMicros() / 1e3, 2), f(r.tokensPerStep(), 2), f(r.tpotMicros() / 1e3, 2), f(b / (r.tpotMicros() / 1e6), 0));
         CliSupport.table(out, "per operator, one layer, both microbatches, slowest die:", r.operators(), "us");

@@ -31,7 +31,7 @@ public record Deployment(
     public record Decode(int instances, int npusPerInstance, int expertParallel, int redundantExperts,
                          int sharedExpertCopies, boolean sharedDedicated, int batchCapPerNpu, int microbatches,
                          boolean disjointStreams, Stream attentionStream, Stream moeStream, double expertLoadImbalance,
-                         double runtimeReservePerDie) {}
+                         double runtimeReservePerDie, boolean adaptiveMicrobatch) {}
 
     public record Prefill(int instances, int npusPerInstance, int expertParallel, int redundantExperts,
                           boolean sharedDedicated, String attentionParallelism, int attentionTp, int batchTokensPerNpu,
@@ -63,7 +63,7 @@ public record Deployment(
 
         YamlNode d = root.child("decode").allowOnly("instances", "npus_per_instance", "expert_parallel", "redundant_experts",
                 "shared_expert_copies", "shared_expert_placement", "batch_cap_per_npu", "microbatches", "stream_split",
-                "attention_stream", "moe_stream", "expert_load_imbalance", "runtime_reserve_per_die");
+                "attention_stream", "moe_stream", "expert_load_imbalance", "runtime_reserve_per_die", "microbatch_policy");
         int mb = d.positiveInt("microbatches");
         if (mb > 2) throw d.error("microbatches", "must be 1 or 2, got " + mb);
         Decode dec = new Decode(d.positiveInt("instances"), d.positiveInt("npus_per_instance"), d.positiveInt("expert_parallel"),
@@ -71,7 +71,11 @@ public record Deployment(
                 d.oneOf("shared_expert_placement", "dedicated", "replicated").equals("dedicated"),
                 d.positiveInt("batch_cap_per_npu"), mb, d.oneOf("stream_split", "disjoint", "shared").equals("disjoint"),
                 stream(d.child("attention_stream")), stream(d.child("moe_stream")), d.atLeast("expert_load_imbalance", 1.0),
-                d.quantityOrZero("runtime_reserve_per_die", BYTES));
+                d.quantityOrZero("runtime_reserve_per_die", BYTES),
+                d.string("microbatch_policy", "always").equals("adaptive") && mb == 2);
+        if (d.has("microbatch_policy")) {
+            d.oneOf("microbatch_policy", "always", "adaptive");
+        }
 
         YamlNode p = root.child("prefill").allowOnly("instances", "npus_per_instance", "expert_parallel", "redundant_experts",
                 "shared_expert_placement", "attention_parallelism", "attention_tp", "batch_tokens_per_npu", "microbatches",
