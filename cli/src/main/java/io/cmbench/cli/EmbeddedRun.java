@@ -42,7 +42,7 @@ final class EmbeddedRun {
 
     /** What a run produced, as read back from the result topics. */
     record Result(Path outDir, long requests, List<Completion> completions, List<SloWindow> windows,
-                  List<DeadLetter> deadLetters, List<RunSummary> summaries) {}
+                  List<DeadLetter> deadLetters, List<RunSummary> summaries, Map<String, Double> phaseSeconds) {}
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper JSONL = new ObjectMapper();
@@ -73,12 +73,19 @@ final class EmbeddedRun {
                     topics.completions(), topics.steps(), topics.sloWindows(), topics.deadLetter()),
                     Math.max(2, cfg.parallelism()));
 
+            Map<String, Double> phases = new LinkedHashMap<>();
+            long t = System.nanoTime();
             long requests = generate(bootstrap, topics);
+            phases.put("generate", secondsSince(t));
+            t = System.nanoTime();
             emulate(bootstrap, topics, requests);
+            phases.put("emulate", secondsSince(t));
+            t = System.nanoTime();
             analyze(bootstrap, topics);
+            phases.put("analyze", secondsSince(t));
 
-            Result result = collect(bootstrap, topics, requests);
-            writeInfo(t0);
+            Result result = collect(bootstrap, topics, requests, phases);
+            writeInfo(t0, phases);
             return result;
         } finally {
             if (broker != null) {
@@ -132,7 +139,8 @@ final class EmbeddedRun {
         say("analytics done in %.1f s", secondsSince(t));
     }
 
-    private Result collect(String bootstrap, KafkaTopics topics, long requests) throws IOException {
+    private Result collect(String bootstrap, KafkaTopics topics, long requests, Map<String, Double> phases)
+            throws IOException {
         List<Completion> completions = TopicReader.readAll(bootstrap, cfg.kafkaProperties(), topics.completions(),
                 b -> decode(() -> Completion.fromByteBuffer(ByteBuffer.wrap(b))));
         completions.sort(Comparator.comparing(Completion::getScenario).thenComparing(Completion::getRequestId));
@@ -156,7 +164,23 @@ final class EmbeddedRun {
         summary.put("dead_letters", dead.size());
         summary.put("scenarios", summaries);
         JSON.writeValue(cfg.outDir().resolve("summary.json").toFile(), summary);
-        return new Result(cfg.outDir(), requests, completions, windows, dead, summaries);
+        JSON.writeValue(cfg.outDir().resolve("model-breakdown.json").toFile(), modelBreakdown());
+        return new Result(cfg.outDir(), requests, completions, windows, dead, summaries, phases);
+    }
+
+    /**
+     * The cost model's per-operator decode breakdown (µs per layer, slowest die) at each scenario's operating
+     * point: its batch cap, KV = prompt + output / 2 — what the report shows beside the measured numbers.
+     */
+    private Map<String, Object> modelBreakdown() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (io.cmbench.model.ScenarioSpec s : cfg.scenarios()) {
+            io.cmbench.model.RooflineCostModel m = io.cmbench.model.CostModels.build(s.profile(), s.model(), s.deployment(),
+                    s.decodeBatchCapPerNpu());
+            out.put(s.name(), m.decodeUniform(m.layout().decodeBatchCapPerNpu(),
+                    cfg.promptTokens() + cfg.outputTokens() / 2).operators());
+        }
+        return out;
     }
 
     private Map<String, Object> configMap() {
@@ -177,9 +201,10 @@ final class EmbeddedRun {
     }
 
     /** Wall-clock facts go apart from summary.json, which must be identical for the same seed and config. */
-    private void writeInfo(long t0) throws IOException {
+    private void writeInfo(long t0, Map<String, Double> phases) throws IOException {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("wall_seconds", secondsSince(t0));
+        info.put("phase_seconds", phases);
         info.put("parallelism", cfg.parallelism());
         info.put("java", System.getProperty("java.version"));
         info.put("available_processors", Runtime.getRuntime().availableProcessors());

@@ -1,5 +1,6 @@
 package io.cmbench.cli;
 
+import io.cmbench.cluster.ClusterCommand;
 import io.cmbench.model.cli.ModelCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -26,6 +27,7 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CmbenchCommand());
         cl.addSubcommand("model", new ModelCommand());
+        cl.addSubcommand("cluster", new ClusterCommand());
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("cmbench: " + ex.getMessage());

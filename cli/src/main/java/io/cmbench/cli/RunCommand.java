@@ -108,7 +108,9 @@ final class RunCommand implements Callable<Integer> {
         }
         stdout.printf("%n%,d requests, %,d completions, %,d dead letters%n", r.requests(), r.completions().size(),
                 r.deadLetters().size());
+        Path report = io.cmbench.report.ReportWriter.write(r.outDir());
         stdout.printf("results: %s (summary.json, completions.jsonl, slo-windows.jsonl)%n", r.outDir().toAbsolutePath());
+        stdout.printf("report:  %s%n", report.toAbsolutePath());
         return 0;
     }
 

@@ -1,0 +1,239 @@
+package io.cmbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cmbench.cluster.kafka.EmbeddedKafkaBroker;
+import io.cmbench.cluster.kafka.KafkaTopicAdmin;
+import io.cmbench.jobs.EmulationMode;
+import io.cmbench.jobs.SloSpec;
+import io.cmbench.loadgen.KafkaRequestPublisher;
+import io.cmbench.loadgen.PublishMode;
+import io.cmbench.loadgen.PublishStats;
+import io.cmbench.loadgen.RequestStream;
+import io.cmbench.loadgen.WorkloadSpec;
+import io.cmbench.model.CostModels;
+import io.cmbench.model.DecodeResult;
+import io.cmbench.model.RooflineCostModel;
+import io.cmbench.model.ScenarioSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code cmbench bench generator|pipeline}: throughput benchmarks, reported with the cores and memory they cost. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks (commands, not tests): the generator against Kafka's own producer tool, and the whole pipeline.",
+        subcommands = {BenchCommand.Generator.class, BenchCommand.Pipeline.class})
+final class BenchCommand {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static Path workDir(Path out) throws IOException {
+        Path dir = out != null ? out : Path.of("runs", "bench");
+        Files.createDirectories(dir);
+        System.setProperty("cmbench.log.file", dir.resolve("cmbench.log").toString());
+        return dir;
+    }
+
+    /** Generator throughput to the embedded broker, beside Kafka's ProducerPerformance at the same record size. */
+    @Command(name = "generator", mixinStandardHelpOptions = true,
+            description = "Generator records/s to an embedded broker vs Kafka's ProducerPerformance, same run, same record size.")
+    static final class Generator implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--records", defaultValue = "500000", description = "Records per tool (default: ${DEFAULT-VALUE}).")
+        long records;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Where logs go (default: runs/bench).")
+        Path out;
+
+        @Option(names = "--json", description = "JSON output only.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (records < 1000) {
+                throw new ParameterException(spec.commandLine(), "--records: must be >= 1000, got '" + records + "'");
+            }
+            Path dir = workDir(out);
+            Properties producer = new Properties();
+            // The same producer settings for both tools.
+            producer.put("acks", "all");
+            producer.put("enable.idempotence", "true");
+            producer.put("linger.ms", "5");
+            producer.put("batch.size", "262144");
+            producer.put("compression.type", "lz4");
+            Map<String, Object> result = new LinkedHashMap<>();
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("tmp"))) {
+                KafkaTopicAdmin.createTopics(broker.bootstrapServers(), new Properties(),
+                        List.of("bench.generator", "bench.producer-performance"), 4);
+                log("generator: %,d records ...", records);
+                WorkloadSpec spec = WorkloadSpec.poisson(100_000, Long.MAX_VALUE / 4, 4096, 256).withMaxRequests(records);
+                PublishStats ours;
+                try (KafkaRequestPublisher p = new KafkaRequestPublisher(broker.bootstrapServers(), "bench.generator", producer);
+                     RequestStream stream = new RequestStream(spec, 1L)) {
+                    ours = p.publish(stream, PublishMode.SIMULATION, (n, t) -> { });
+                }
+                int recordSize = (int) Math.max(1, Math.round((double) ours.bytes() / ours.records()));
+                log("kafka ProducerPerformance: %,d records of %d bytes ...", records, recordSize);
+                double[] theirs = producerPerformance(broker.bootstrapServers(), recordSize, producer, dir);
+                result.put("records", records);
+                result.put("record_bytes", recordSize);
+                result.put("generator_records_per_s", ours.recordsPerSecond());
+                result.put("generator_mb_per_s", ours.megabytesPerSecond());
+                result.put("generator_publish_latency_p99_ms", ours.publishLatencyMicros().getValueAtPercentile(99) / 1e3);
+                result.put("kafka_producer_performance_records_per_s", theirs[0]);
+                result.put("kafka_producer_performance_mb_per_s", theirs[1]);
+                result.put("ratio", ours.recordsPerSecond() / theirs[0]);
+                result.put("cores", Runtime.getRuntime().availableProcessors());
+            }
+            if (json) {
+                System.out.println(JSON.writeValueAsString(result));
+            } else {
+                System.out.printf("%n%-28s %12s %10s %10s%n", "tool", "records/s", "MB/s", "bytes/rec");
+                System.out.printf("%-28s %,12.0f %10.2f %10d%n", "cmbench generator", result.get("generator_records_per_s"),
+                        result.get("generator_mb_per_s"), result.get("record_bytes"));
+                System.out.printf("%-28s %,12.0f %10.2f %10d%n", "kafka ProducerPerformance",
+                        result.get("kafka_producer_performance_records_per_s"), result.get("kafka_producer_performance_mb_per_s"),
+                        result.get("record_bytes"));
+                System.out.printf("ratio (generator / Kafka's tool): %.2f   (%d cores)%n", result.get("ratio"), result.get("cores"));
+            }
+            return 0;
+        }
+
+        private double[] producerPerformance(String bootstrap, int recordSize, Properties producer, Path dir)
+                throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.ProducerPerformance",
+                    "--topic", "bench.producer-performance", "--num-records", Long.toString(records),
+                    "--record-size", Integer.toString(recordSize), "--throughput", "-1", "--producer-props",
+                    "bootstrap.servers=" + bootstrap));
+            producer.forEach((k, v) -> cmd.add(k + "=" + v));
+            Path log = dir.resolve("producer-performance.out");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("ProducerPerformance did not finish within 10 minutes; see " + log);
+            }
+            // final line: "N records sent, X records/sec (Y MB/sec), ..."
+            Pattern summary = Pattern.compile("(\\d+) records sent, ([0-9.]+) records/sec \\(([0-9.]+) MB/sec\\)");
+            double[] last = null;
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                Matcher m = summary.matcher(line);
+                if (m.find()) {
+                    last = new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))};
+                }
+            }
+            if (p.exitValue() != 0 || last == null) {
+                throw new IllegalStateException("ProducerPerformance failed (exit " + p.exitValue() + "); see " + log);
+            }
+            return last;
+        }
+
+        private void log(String fmt, Object... args) {
+            if (!json) {
+                System.out.printf(fmt + "%n", args);
+            }
+        }
+    }
+
+    /**
+     * End-to-end requests per second through generator, Kafka, emulation and analytics at the paper's 50 ms
+     * operating point (the decode instance at its batch cap of 96 per NPU, saturated).
+     */
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = "End-to-end requests/s through generator, Kafka, emulation and analytics, with cores, memory and sim/wall time.")
+    static final class Pipeline implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--duration", defaultValue = "30", description = "Simulated seconds of arrivals (default: ${DEFAULT-VALUE}).")
+        double duration;
+
+        @Option(names = "--mode", defaultValue = "decode-only", description = "decode-only | full (default: ${DEFAULT-VALUE}).")
+        String mode;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/bench).")
+        Path out;
+
+        @Option(names = "--json", description = "JSON output only.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!(duration > 0)) {
+                throw new ParameterException(spec.commandLine(), "--duration: must be > 0, got '" + duration + "'");
+            }
+            EmulationMode m = switch (mode.trim().toLowerCase()) {
+                case "decode-only" -> EmulationMode.DECODE_ONLY;
+                case "full" -> EmulationMode.FULL;
+                default -> throw new ParameterException(spec.commandLine(),
+                        "--mode: unknown value '" + mode + "' (expected decode-only or full)");
+            };
+            Path dir = workDir(out).resolve("pipeline");
+            ScenarioSpec paper = ScenarioSpec.paperDefault();
+            RooflineCostModel model = CostModels.build(paper.profile(), paper.model(), paper.deployment(), 0);
+            int cap = model.layout().decodeBatchCapPerNpu();
+            DecodeResult d = model.decodeUniform(cap, 4096 + 128);
+            double lifetime = 256 / d.tokensPerStep() * d.stepMicros() / 1e6;
+            double capacity = (double) cap * model.layout().decodeNpus() / lifetime;
+            // FULL mode is bounded by the prefill pool: offer what the decode pool could take and let it queue.
+            double rate = 1.1 * capacity;
+            Map<String, Object> r = new LinkedHashMap<>();
+            try (ResourceMeter meter = new ResourceMeter();
+                 EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("tmp"))) {
+                RunConfig cfg = new RunConfig(42L, duration, rate, 4096, 256, null, parallelism, dir, 10,
+                        SloSpec.defaults(), 1, 1, 0, broker.bootstrapServers(), new Properties(), List.of(paper), m, json);
+                double cpuBefore = meter.cpuSecondsUsed();
+                double wallBefore = meter.wallSeconds();
+                EmbeddedRun.Result result = new EmbeddedRun(cfg, System.out).run();
+                double wall = meter.wallSeconds() - wallBefore;
+                double cpu = meter.cpuSecondsUsed() - cpuBefore;
+                double simSeconds = result.completions().stream().mapToLong(c -> c.getLastTokenMicros()).max().orElse(0) / 1e6;
+                double pipelineSeconds = result.phaseSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+                r.put("mode", m.name());
+                r.put("offered_requests_per_sim_s", rate);
+                r.put("requests", result.requests());
+                r.put("requests_per_s", result.requests() / pipelineSeconds);
+                r.put("sim_time_per_wall_time", simSeconds / pipelineSeconds);
+                r.put("phase_seconds", result.phaseSeconds());
+                r.put("wall_seconds", wall);
+                r.put("cpu_seconds", cpu);
+                r.put("cores_used", cpu / wall);
+                r.put("cores", Runtime.getRuntime().availableProcessors());
+                r.put("peak_rss_mb", meter.peakRssMb());
+            }
+            if (json) {
+                System.out.println(JSON.writeValueAsString(r));
+            } else {
+                System.out.printf("%n%-26s %s%n", "mode", r.get("mode"));
+                System.out.printf("%-26s %,d%n", "requests", r.get("requests"));
+                System.out.printf("%-26s %,.0f%n", "requests/s (end to end)", r.get("requests_per_s"));
+                System.out.printf("%-26s %.1f%n", "simulated s per wall s", r.get("sim_time_per_wall_time"));
+                System.out.printf("%-26s %s%n", "phases (wall s)", r.get("phase_seconds"));
+                System.out.printf("%-26s %.1f of %d (%.0f CPU s in %.0f wall s)%n", "cores used", r.get("cores_used"),
+                        r.get("cores"), r.get("cpu_seconds"), r.get("wall_seconds"));
+                System.out.printf("%-26s %.0f MB%n", "peak RSS (JVM + broker)", r.get("peak_rss_mb"));
+            }
+            return 0;
+        }
+    }
+}
