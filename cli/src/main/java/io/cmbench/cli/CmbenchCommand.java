@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
 /** The {@code cmbench} command. */
 @Command(name = "cmbench", mixinStandardHelpOptions = true, version = "cmbench 0.1.0",
         description = "Streaming benchmark and SLO analytics for disaggregated LLM serving (CloudMatrix384 model).",
-        subcommands = {RunCommand.class, SweepCommand.class, GenerateCommand.class, ReportCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, SweepCommand.class, GenerateCommand.class, IngestCommand.class, ReportCommand.class, BenchCommand.class})
 final class CmbenchCommand {
 }

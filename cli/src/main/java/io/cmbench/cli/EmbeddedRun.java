@@ -55,7 +55,36 @@ final class EmbeddedRun {
         this.out = out;
     }
 
+    /** The whole pipeline: generate, emulate, analyze. */
     Result run() throws Exception {
+        return runPhases((bootstrap, topics, phases) -> {
+            long t = System.nanoTime();
+            long requests = generate(bootstrap, topics);
+            phases.put("generate", secondsSince(t));
+            t = System.nanoTime();
+            emulate(bootstrap, topics, requests);
+            phases.put("emulate", secondsSince(t));
+            return requests;
+        });
+    }
+
+    /** Measured timings from a real serving system: publish them as completions, then analyze. */
+    Result analyzeMeasured(List<Completion> measured) throws Exception {
+        return runPhases((bootstrap, topics, phases) -> {
+            long t = System.nanoTime();
+            say("publishing %,d measured completions into %s ...", measured.size(), topics.completions());
+            CompletionPublisher.publish(bootstrap, cfg.kafkaProperties(), topics.completions(), measured);
+            phases.put("ingest", secondsSince(t));
+            return measured.size();
+        });
+    }
+
+    /** What comes before the analytics: puts records into the topics, returns the request count. */
+    private interface Feed {
+        long feed(String bootstrap, KafkaTopics topics, Map<String, Double> phases) throws Exception;
+    }
+
+    private Result runPhases(Feed feed) throws Exception {
         Files.createDirectories(cfg.outDir());
         Path tmp = Files.createDirectories(cfg.outDir().resolve("tmp"));
         long t0 = System.nanoTime();
@@ -74,13 +103,8 @@ final class EmbeddedRun {
                     Math.max(2, cfg.parallelism()));
 
             Map<String, Double> phases = new LinkedHashMap<>();
+            long requests = feed.feed(bootstrap, topics, phases);
             long t = System.nanoTime();
-            long requests = generate(bootstrap, topics);
-            phases.put("generate", secondsSince(t));
-            t = System.nanoTime();
-            emulate(bootstrap, topics, requests);
-            phases.put("emulate", secondsSince(t));
-            t = System.nanoTime();
             analyze(bootstrap, topics);
             phases.put("analyze", secondsSince(t));
 
@@ -174,7 +198,7 @@ final class EmbeddedRun {
      */
     private Map<String, Object> modelBreakdown() {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (io.cmbench.model.ScenarioSpec s : cfg.scenarios()) {
+        for (io.cmbench.model.ScenarioSpec s : cfg.mode() == null ? List.<io.cmbench.model.ScenarioSpec>of() : cfg.scenarios()) {
             io.cmbench.model.RooflineCostModel m = io.cmbench.model.CostModels.build(s.profile(), s.model(), s.deployment(),
                     s.decodeBatchCapPerNpu());
             out.put(s.name(), m.decodeUniform(m.layout().decodeBatchCapPerNpu(),
@@ -195,7 +219,7 @@ final class EmbeddedRun {
         m.put("slos", cfg.slos().stream().map(SloSpec::name).toList());
         m.put("warmup_windows", cfg.warmupWindows());
         m.put("drain_windows", cfg.drainWindows());
-        m.put("mode", cfg.mode().name());
+        m.put("mode", cfg.mode() == null ? "measured" : cfg.mode().name());
         m.put("scenarios", cfg.scenarios());
         return m;
     }

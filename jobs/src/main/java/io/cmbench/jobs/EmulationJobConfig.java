@@ -1,9 +1,14 @@
 package io.cmbench.jobs;
 
 import io.cmbench.model.ScenarioSpec;
+import io.cmbench.model.scenario.Scenario;
+import io.cmbench.model.scenario.ScenarioPolicies;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -18,13 +23,49 @@ import java.util.Set;
  * @param bounded read the requests topic up to the offsets that are latest at job start, then finish
  *     (the final watermark drains every in-flight request); false = run forever
  * @param kafkaProperties extra Kafka client properties, passed to the source and the sinks
+ * @param policies serving policies (routing, context-cache capacity) by scenario name; a scenario without an entry
+ *     gets {@link ScenarioPolicies#defaults()}
  */
 public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, List<ScenarioSpec> scenarios, long seed,
-                                 EmulationMode mode, boolean bounded, Properties kafkaProperties) implements Serializable {
+                                 EmulationMode mode, boolean bounded, Properties kafkaProperties,
+                                 Map<String, ScenarioPolicies> policies) implements Serializable {
 
     public EmulationJobConfig {
         scenarios = scenarios == null ? null : List.copyOf(scenarios);
         kafkaProperties = Configs.copy(kafkaProperties);
+        policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(policies == null ? Map.of() : policies));
+    }
+
+    /** Every scenario with the default policies (least-loaded routing, EMS cache sized from DRAM). */
+    public EmulationJobConfig(String bootstrapServers, KafkaTopics topics, List<ScenarioSpec> scenarios, long seed,
+                              EmulationMode mode, boolean bounded, Properties kafkaProperties) {
+        this(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, Map.of());
+    }
+
+    /** Scenarios with their policies, e.g. from {@link io.cmbench.model.scenario.ScenarioFiles#loadScenarios}. */
+    public static EmulationJobConfig of(String bootstrapServers, KafkaTopics topics, List<Scenario> scenarios, long seed,
+                                        EmulationMode mode, boolean bounded, Properties kafkaProperties) {
+        List<ScenarioSpec> specs = new ArrayList<>();
+        Map<String, ScenarioPolicies> pol = new LinkedHashMap<>();
+        for (Scenario s : scenarios) {
+            specs.add(s.spec());
+            pol.put(s.spec().name(), s.policies());
+        }
+        return new EmulationJobConfig(bootstrapServers, topics, specs, seed, mode, bounded, kafkaProperties, pol);
+    }
+
+    /** The same configuration with other policies. */
+    public EmulationJobConfig withPolicies(Map<String, ScenarioPolicies> newPolicies) {
+        return new EmulationJobConfig(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, newPolicies);
+    }
+
+    /** Policies of each scenario, in scenario order. */
+    public List<ScenarioPolicies> policiesList() {
+        List<ScenarioPolicies> out = new ArrayList<>(scenarios.size());
+        for (ScenarioSpec s : scenarios) {
+            out.add(policies.getOrDefault(s.name(), ScenarioPolicies.defaults()));
+        }
+        return out;
     }
 
     /** Paper-default scenario, FULL mode, default topics, bounded. */
@@ -48,6 +89,10 @@ public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, Li
             Configs.require(names.add(s.name()), "scenarios[" + i + "].name", s.name(), "must be unique");
             Configs.require(s.decodeBatchCapPerNpu() >= 0, "scenarios[" + i + "].decodeBatchCapPerNpu",
                     s.decodeBatchCapPerNpu(), "must be >= 0");
+        }
+        for (String p : policies.keySet()) {
+            Configs.require(names.contains(p), "policies", p, "must name a scenario of this run");
+            Configs.require(policies.get(p) != null, "policies[" + p + "]", null, "must not be null");
         }
         return this;
     }

@@ -1,6 +1,10 @@
 package io.cmbench.jobs;
 
 import io.cmbench.model.ScenarioSpec;
+import io.cmbench.model.scenario.Scenario;
+import io.cmbench.model.scenario.ScenarioFiles;
+import io.cmbench.model.scenario.ScenarioPolicies;
+import io.cmbench.model.spec.SpecException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -66,12 +70,24 @@ final class JobArgs {
         return props;
     }
 
-    /** {@code name:profile:model:deployment[:decodeBatchCapPerNpu]}, comma separated; default the paper's scenario. */
-    static List<ScenarioSpec> scenarios(String spec) {
+    /**
+     * A scenario file ({@code *.yaml}, or a shipped name such as {@code paper}), or
+     * {@code name:profile:model:deployment[:decodeBatchCapPerNpu]}, comma separated (default policies);
+     * default the paper's scenario.
+     */
+    static List<Scenario> scenarios(String spec) {
         if (spec == null || spec.isBlank()) {
-            return List.of(ScenarioSpec.paperDefault());
+            return List.of(new Scenario(ScenarioSpec.paperDefault(), ScenarioPolicies.defaults()));
         }
-        List<ScenarioSpec> out = new ArrayList<>();
+        String v = spec.trim();
+        if (!v.contains(":") || v.endsWith(".yaml") || v.endsWith(".yml")) {
+            try {
+                return ScenarioFiles.resolve(v);
+            } catch (SpecException e) {
+                throw new IllegalArgumentException("--scenarios: " + e.getMessage(), e);
+            }
+        }
+        List<Scenario> out = new ArrayList<>();
         for (String one : spec.split(",")) {
             String[] f = one.trim().split(":");
             if (f.length != 4 && f.length != 5) {
@@ -86,7 +102,7 @@ final class JobArgs {
                     throw new IllegalArgumentException("--scenarios entry '" + one + "': cap '" + f[4] + "' is not an integer");
                 }
             }
-            out.add(new ScenarioSpec(f[0], f[1], f[2], f[3], cap));
+            out.add(new Scenario(new ScenarioSpec(f[0], f[1], f[2], f[3], cap), ScenarioPolicies.defaults()));
         }
         return out;
     }

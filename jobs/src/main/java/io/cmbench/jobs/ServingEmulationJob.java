@@ -1,6 +1,7 @@
 package io.cmbench.jobs;
 
 import io.cmbench.jobs.emulation.DecodePoolFunction;
+import io.cmbench.jobs.emulation.DecodeRouterFunction;
 import io.cmbench.jobs.emulation.KvTransferFunction;
 import io.cmbench.jobs.emulation.PrefillOnlyCompletion;
 import io.cmbench.jobs.emulation.PrefillPoolFunction;
@@ -32,8 +33,13 @@ import org.apache.flink.util.function.SerializableFunction;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
- * Emulates disaggregated LLM serving (prefill pool, KV transfer, decode pool with continuous batching) on a
- * hardware cost model, per scenario, in event time = simulated time.
+ * Emulates disaggregated LLM serving (EMS context cache, prefill pool, KV transfer, decode pool with continuous
+ * batching) on a hardware cost model, per scenario, in event time = simulated time.
+ *
+ * <p>Stages (FULL mode): validate + fan-out to scenarios → prefill side keyed by scenario (context cache, least-loaded
+ * or round-robin routing, every prefill instance's batching; see {@link PrefillPoolFunction} for why these share a
+ * key) → KV transfer → decode pool keyed by (scenario, decode instance). DECODE_ONLY: validate → decode router keyed
+ * by scenario → decode pool. PREFILL_ONLY: validate → prefill side → one-token completions.
  *
  * <p>Time: Flink timestamps, watermarks and timers carry simulated MICROSECONDS directly (a Flink "millisecond" is
  * a simulated µs). Nothing in the results depends on the wall clock. Every stage buffers its arrivals in keyed
@@ -76,7 +82,10 @@ public final class ServingEmulationJob {
                         .name("prefill-completions").uid("prefill-completions");
             }
             case DECODE_ONLY -> {
-                SingleOutputStreamOperator<Completion> decoded = decode(jobs, cfg, costModels);
+                DataStream<RequestJob> routed = jobs.keyBy(RequestJob::scenarioKey, Types.LONG)
+                        .process(new DecodeRouterFunction(scenarios, cfg.policiesList(), costModels), Stages.JOB_TYPE)
+                        .name("decode-router").uid("decode-router");
+                SingleOutputStreamOperator<Completion> decoded = decode(routed, cfg, costModels);
                 steps = decoded.getSideOutput(Stages.STEPS);
                 completions = decoded;
             }
@@ -95,8 +104,8 @@ public final class ServingEmulationJob {
 
     private static SingleOutputStreamOperator<RequestJob> prefill(DataStream<RequestJob> jobs, EmulationJobConfig cfg,
                                                                   CostModelFactory costModels) {
-        return jobs.keyBy(RequestJob::prefillKey, Types.LONG)
-                .process(new PrefillPoolFunction(cfg.scenarios(), costModels, cfg.mode()), Stages.JOB_TYPE)
+        return jobs.keyBy(RequestJob::scenarioKey, Types.LONG)
+                .process(new PrefillPoolFunction(cfg.scenarios(), cfg.policiesList(), costModels, cfg.mode()), Stages.JOB_TYPE)
                 .name("prefill-pool").uid("prefill-pool");
     }
 
@@ -161,8 +170,8 @@ public final class ServingEmulationJob {
 
     /**
      * Cluster entry. Options: {@code --bootstrap HOST:PORT} (required), {@code --seed N} (1), {@code --bounded},
-     * {@code --mode FULL|DECODE_ONLY|PREFILL_ONLY}, {@code --scenarios name:profile:model:deployment[:cap],...}
-     * (paper default), {@code --parallelism N}, {@code --topic-requests|-completions|-steps|-dead-letter NAME},
+     * {@code --mode FULL|DECODE_ONLY|PREFILL_ONLY}, {@code --scenarios FILE.yaml | paper | cm384-vs-h800 |
+     * name:profile:model:deployment[:cap],...} (paper default; a YAML file carries the policies too), {@code --parallelism N}, {@code --topic-requests|-completions|-steps|-dead-letter NAME},
      * {@code --kafka.<property> VALUE}.
      */
     public static void main(String[] args) throws Exception {
@@ -183,7 +192,7 @@ public final class ServingEmulationJob {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--mode must be FULL, DECODE_ONLY or PREFILL_ONLY, got '" + mode + "'");
         }
-        return new EmulationJobConfig(JobArgs.required(p, "bootstrap"), JobArgs.topics(p),
+        return EmulationJobConfig.of(JobArgs.required(p, "bootstrap"), JobArgs.topics(p),
                 JobArgs.scenarios(p.get("scenarios")), JobArgs.getLong(p, "seed", 1L), m, JobArgs.flag(p, "bounded"),
                 JobArgs.kafka(p)).validate();
     }

@@ -41,6 +41,45 @@ public final class TestData {
         return out;
     }
 
+    /**
+     * n requests with prefix blocks of blockTokens: about half continue one of {@code sessions} conversations (their
+     * leading blocks are the session's, so they hit the context cache once an earlier turn was prefilled), the rest
+     * share a 4-block system prompt with probability 1/3 or are unique. Prompts 200..3000, outputs 1..maxOut.
+     */
+    public static List<RequestEvent> requestsWithPrefixes(int n, long meanGapMicros, int maxOut, int sessions,
+                                                          int blockTokens, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<RequestEvent> out = new ArrayList<>();
+        long t = 0;
+        for (int i = 0; i < n; i++) {
+            if (rng.nextInt(4) != 0) {
+                t += rng.nextLong(2 * meanGapMicros + 1);
+            }
+            int prompt = 200 + rng.nextInt(2801);
+            int nBlocks = prompt / blockTokens;
+            List<Long> blocks = new ArrayList<>();
+            int kind = rng.nextInt(6);
+            int shared = 0;
+            long base;
+            if (kind < 3) {
+                base = 1_000_000L * (1 + rng.nextInt(sessions));
+                shared = rng.nextInt(nBlocks + 1);
+            } else if (kind < 5) {
+                base = 999_000_000L;
+                shared = Math.min(4, nBlocks);
+            } else {
+                base = 0;
+            }
+            for (int b = 0; b < nBlocks; b++) {
+                blocks.add(b < shared ? base + b : 7_000_000_000L + 1_000L * i + b);
+            }
+            out.add(RequestEvent.newBuilder().setKind(EventKind.REQUEST).setRequestId(String.format("req-%05d", i))
+                    .setArrivalTimeMicros(t).setPromptTokens(prompt).setOutputTokens(1 + rng.nextInt(maxOut))
+                    .setPrefixBlocks(blocks).setPrefixBlockTokens(nBlocks == 0 ? 0 : blockTokens).build());
+        }
+        return out;
+    }
+
     public static List<Envelope> envelopes(List<RequestEvent> requests) {
         List<Envelope> out = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {

@@ -155,9 +155,9 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
                 int[] seqs = eng.seqs.clone();
                 long[] kv = new long[dies];
                 long kvSum = 0;
-                double tokens = 0;
+                long tokens = 0;
                 for (int d = 0; d < dies; d++) {
-                    kv[d] = seqs[d] == 0 ? 0 : Math.max(0L, Math.round(eng.kvBase[d] + eng.rate[d] * eng.steps));
+                    kv[d] = seqs[d] == 0 ? 0 : DecodeEngine.toTokens(eng.kvBase[d] + eng.rate[d] * eng.steps);
                     kvSum += kv[d];
                     tokens += eng.rate[d];
                 }
@@ -167,7 +167,7 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
                 eng.stepEnd = t + dur;
                 eng.stepSequences = eng.active;
                 eng.stepKvTokens = kvSum;
-                eng.stepTokens = Math.round(tokens);
+                eng.stepTokens = DecodeEngine.toTokens(tokens);
                 ctx.timerService().registerEventTimeTimer(eng.stepEnd);
                 if (mode == EmulationMode.DECODE_ONLY) {
                     for (DecodeSeq d : admitted) {
@@ -223,8 +223,8 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
             DecodeSeq d = new DecodeSeq();
             d.job = head;
             d.die = best;
-            d.rate = (double) tokens / steps;
-            d.kvOffset = kv0 - d.rate * eng.steps;
+            d.rate = DecodeEngine.rateFixed(tokens, steps);
+            d.kvOffset = kv0 * DecodeEngine.ONE - d.rate * eng.steps;
             d.reserve = reserve;
             d.admitMicros = t;
             d.finishStep = eng.steps + steps;

@@ -4,10 +4,10 @@ package io.cmbench.jobs.emulation;
 public class DecodeSeq {
     public RequestJob job;
     public int die;
-    /** kv0 - rate * admitStep: this request's share of the die's kvBase. */
-    public double kvOffset;
-    /** Mean decode tokens per step (tokens / steps). */
-    public double rate;
+    /** kv0 * 2^20 - rate * admitStep: this request's share of the die's kvBase (fixed point). */
+    public long kvOffset;
+    /** Mean decode tokens per step (tokens / steps), fixed point ({@link DecodeEngine#rateFixed}). */
+    public long rate;
     /** KV tokens reserved: prompt + output. */
     public long reserve;
     public long admitMicros;

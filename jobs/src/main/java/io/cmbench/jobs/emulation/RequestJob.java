@@ -15,6 +15,10 @@ public class RequestJob {
     public long kvTransferEndMicros = -1;
     public long firstTokenMicros = -1;
     public long prefillQueueMicros;
+    /** Content hashes of the prompt's prefix blocks (context cache); null once the prefill is done. */
+    public long[] prefixBlocks;
+    /** Tokens per prefix block. */
+    public int prefixBlockTokens;
 
     public RequestJob() {}
 
@@ -33,6 +37,8 @@ public class RequestJob {
         j.kvTransferEndMicros = kvTransferEndMicros;
         j.firstTokenMicros = firstTokenMicros;
         j.prefillQueueMicros = prefillQueueMicros;
+        j.prefixBlocks = prefixBlocks == null ? null : prefixBlocks.clone();
+        j.prefixBlockTokens = prefixBlockTokens;
         return j;
     }
 
@@ -48,6 +54,11 @@ public class RequestJob {
         return (int) key;
     }
 
+    /** Key of the scenario-wide stages (prefill pool with its context cache and router; decode router). */
+    public long scenarioKey() {
+        return scenario;
+    }
+
     public long prefillKey() {
         return key(scenario, prefillInstance);
     }
@@ -59,7 +70,7 @@ public class RequestJob {
     @Override
     public String toString() {
         return "RequestJob{s=" + scenario + ", id=" + requestId + ", arrival=" + arrivalMicros + ", prompt=" + promptTokens
-                + ", out=" + outputTokens + ", p=" + prefillInstance + ", d=" + decodeInstance + ", prefill=["
+                + ", out=" + outputTokens + ", hit=" + cacheHitTokens + ", p=" + prefillInstance + ", d=" + decodeInstance + ", prefill=["
                 + prefillStartMicros + "," + prefillEndMicros + "], kv=" + kvTransferEndMicros + "}";
     }
 }

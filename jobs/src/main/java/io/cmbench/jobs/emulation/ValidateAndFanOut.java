@@ -3,7 +3,6 @@ package io.cmbench.jobs.emulation;
 import io.cmbench.jobs.CostModelFactory;
 import io.cmbench.jobs.EmulationMode;
 import io.cmbench.jobs.serde.Envelope;
-import io.cmbench.jobs.serde.StableHash;
 import io.cmbench.model.PoolLayout;
 import io.cmbench.model.ScenarioSpec;
 import io.cmbench.model.ServingCostModel;
@@ -16,8 +15,9 @@ import org.apache.flink.util.Collector;
 /**
  * First stage: sends unusable records to the dead-letter output (undecodable bytes, impossible values, arrivals
  * behind the watermark, requests that can never fit a decode die of a scenario), drops heartbeats (they have
- * already advanced the watermark at the source) and fans every valid request out to each scenario, routing it
- * to a prefill and a decode instance by a stable hash of its id.
+ * already advanced the watermark at the source) and fans every valid request out to each scenario, with its prefix
+ * blocks (the context cache's input). Instances are chosen downstream by the scenario-wide routers
+ * ({@link PrefillPoolFunction}, {@link DecodeRouterFunction}), which see the requests in (arrival, requestId) order.
  */
 public class ValidateAndFanOut extends ProcessFunction<Envelope, RequestJob> {
     private static final long serialVersionUID = 1L;
@@ -64,7 +64,14 @@ public class ValidateAndFanOut extends ProcessFunction<Envelope, RequestJob> {
         }
         RequestEvent r = Envelope.decodeRequest(e.payload);
         String id = r.getRequestId();
-        long routeHash = StableHash.of("route", id);
+        long[] blocks = null;
+        if (mode != EmulationMode.DECODE_ONLY && r.getPrefixBlocks() != null && !r.getPrefixBlocks().isEmpty()) {
+            List<Long> b = r.getPrefixBlocks();
+            blocks = new long[b.size()];
+            for (int i = 0; i < blocks.length; i++) {
+                blocks[i] = b.get(i);
+            }
+        }
         for (int s = 0; s < scenarios.size(); s++) {
             PoolLayout layout = models.get(s).layout();
             long need = (long) r.getPromptTokens() + r.getOutputTokens();
@@ -81,8 +88,13 @@ public class ValidateAndFanOut extends ProcessFunction<Envelope, RequestJob> {
             j.promptTokens = r.getPromptTokens();
             j.outputTokens = r.getOutputTokens();
             j.cacheHitTokens = 0;
-            j.prefillInstance = StableHash.bucket(routeHash, layout.prefillInstances());
-            j.decodeInstance = StableHash.bucket(StableHash.mix(routeHash ^ 0x5bd1e995L), layout.decodeInstances());
+            // instances are chosen by the scenario-wide routers downstream
+            j.prefillInstance = -1;
+            j.decodeInstance = -1;
+            if (blocks != null) {
+                j.prefixBlocks = s == 0 ? blocks : blocks.clone();
+                j.prefixBlockTokens = r.getPrefixBlockTokens();
+            }
             if (mode == EmulationMode.DECODE_ONLY) {
                 j.prefillInstance = -1;
                 j.prefillStartMicros = j.arrivalMicros;

@@ -74,6 +74,14 @@ public class Envelope {
         if (r.getPrefixBlockTokens() < 0) {
             return e.invalid("prefixBlockTokens", "must be >= 0, got " + r.getPrefixBlockTokens());
         }
+        int blocks = r.getPrefixBlocks() == null ? 0 : r.getPrefixBlocks().size();
+        if (blocks > 0 && r.getPrefixBlockTokens() == 0) {
+            return e.invalid("prefixBlockTokens", "must be >= 1 when prefixBlocks is not empty, got 0");
+        }
+        if ((long) blocks * r.getPrefixBlockTokens() > r.getPromptTokens()) {
+            return e.invalid("prefixBlocks", blocks + " blocks x " + r.getPrefixBlockTokens()
+                    + " tokens exceed the prompt of " + r.getPromptTokens() + " tokens");
+        }
         e.kind = Kind.REQUEST;
         return e;
     }

@@ -91,6 +91,8 @@ class EmulationPipelineTest {
                 .setArrivalTimeMicros(last + 10).setPromptTokens(0).setOutputTokens(0).build(), 10_000));
         input.add(Envelope.ofRequest("in-memory", 0, 10_001, new byte[] {1, 2, 3}));
         input.add(Envelope.of(TestData.request("bad", last + 20, -5, 3), 10_002));
+        input.add(Envelope.of(RequestEvent.newBuilder(TestData.request("bad-prefix", last + 30, 100, 3))
+                .setPrefixBlocks(List.of(1L, 2L)).setPrefixBlockTokens(64).build(), 10_003));
         EmulationJobConfig cfg = config(TWO_SCENARIOS, EmulationMode.FULL);
 
         Run p1 = run(input, cfg, fakeModels(), 1);
@@ -100,7 +102,12 @@ class EmulationPipelineTest {
         assertThat(p2.completions().toString()).isEqualTo(p1.completions().toString());
         assertThat(p2.steps().toString()).isEqualTo(p1.steps().toString());
 
-        assertThat(p1.deadLetters()).hasSize(2);
+        assertThat(p1.deadLetters()).hasSize(3);
+        assertThat(p1.deadLetters()).anySatisfy(d -> {
+            assertThat(d.getField()).isEqualTo("prefixBlocks");
+            assertThat(d.getSourceOffset()).isEqualTo(10_003);
+            assertThat(d.getPayload().remaining()).isPositive(); // the raw bytes travel with the reason
+        });
         assertThat(p1.deadLetters()).anySatisfy(d -> assertThat(d.getReason()).contains("undecodable"));
         assertThat(p1.deadLetters()).anySatisfy(d -> {
             assertThat(d.getField()).isEqualTo("promptTokens");

@@ -1,0 +1,133 @@
+package io.cmbench.cli;
+
+import io.cmbench.jobs.KafkaTopics;
+import io.cmbench.jobs.SloSpec;
+import io.cmbench.schemas.Completion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cmbench ingest FILE}: per-request timings measured on a real serving system go into the
+ * completions topic, so the same SLO analytics and report run on them. Without {@code --bootstrap} it
+ * starts the embedded broker, runs the analytics and prints the tables like {@code run}.
+ */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Publish measured per-request timings (CSV or JSONL, see docs/INGEST.md) as completions and",
+                "run the SLO analytics on them (embedded), or only publish them to --bootstrap."})
+final class IngestCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "Timings file (.csv or .jsonl).")
+    Path file;
+
+    @Option(names = "--format", description = "csv | jsonl (default: from the file name).")
+    String format;
+
+    @Option(names = "--decode-npus", required = true, description = "NPUs (or GPUs) that served the decode phase: the per-NPU denominator.")
+    int decodeNpus;
+
+    @Option(names = "--prefill-npus", description = "NPUs that served the prefill phase (default: --decode-npus, a colocated system).")
+    Integer prefillNpus;
+
+    @Option(names = "--scenario", defaultValue = "measured", description = "Scenario name in the results (default: ${DEFAULT-VALUE}).")
+    String scenario;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Only publish to this Kafka cluster's completions topic.")
+    String bootstrap;
+
+    @Option(names = "--client-properties", paramLabel = "FILE", description = "Kafka client properties for every client.")
+    Path clientProperties;
+
+    @Option(names = "--window", defaultValue = "10", description = "Tumbling window, seconds (default: ${DEFAULT-VALUE}).")
+    double windowSeconds;
+
+    @Option(names = "--slo", split = ",", defaultValue = "tpot15,tpot50", description = "SLOs (default: ${DEFAULT-VALUE}).")
+    List<String> slos;
+
+    @Option(names = "--warmup-windows", defaultValue = "0", description = "Windows left out of the summary at the start (default: ${DEFAULT-VALUE}).")
+    int warmupWindows;
+
+    @Option(names = "--drain-windows", defaultValue = "0", description = "Windows left out of the summary at the end (default: ${DEFAULT-VALUE}).")
+    int drainWindows;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/ingest-<timestamp>).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw new ParameterException(spec.commandLine(), "FILE: no such file, got '" + file + "'");
+        }
+        MeasuredTimings.Format fmt = format(format, file);
+        require(decodeNpus > 0, "--decode-npus", decodeNpus, "must be > 0");
+        int prefill = prefillNpus == null ? decodeNpus : prefillNpus;
+        require(prefill > 0, "--prefill-npus", prefill, "must be > 0");
+        require(windowSeconds > 0 && Double.isFinite(windowSeconds), "--window", windowSeconds, "must be > 0");
+        require(warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
+        require(drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
+        require(!scenario.isBlank(), "--scenario", scenario, "must not be blank");
+        require(clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties",
+                clientProperties, "no such file");
+        List<SloSpec> sloSpecs = new ArrayList<>();
+        for (String s : slos) {
+            try {
+                sloSpecs.add(SloSpec.parse(s.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--slo: " + e.getMessage());
+            }
+        }
+        Properties props = RunCommand.loadProperties(clientProperties);
+        List<Completion> completions = MeasuredTimings.read(file, fmt, scenario, decodeNpus, prefill);
+        if (bootstrap != null) {
+            CompletionPublisher.publish(bootstrap, props, KafkaTopics.defaults().completions(), completions);
+            System.out.printf("published %,d measured completions to %s at %s%n", completions.size(),
+                    KafkaTopics.defaults().completions(), bootstrap);
+            return 0;
+        }
+        Path outDir = out != null ? out
+                : Path.of("runs", "ingest-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(outDir);
+        System.setProperty("cmbench.log.file", outDir.resolve("cmbench.log").toString());
+        RunConfig cfg = new RunConfig(0L, 0, 0, 0, 0, null, 1, outDir, windowSeconds, List.copyOf(sloSpecs), warmupWindows,
+                drainWindows, 0, null, props, List.of(), null, false);
+        EmbeddedRun.Result r = new EmbeddedRun(cfg, System.out).analyzeMeasured(completions);
+        System.out.println();
+        SummaryTable.printWindows(System.out, r.windows(), sloSpecs.stream().map(SloSpec::name).toList());
+        SummaryTable.printSummaries(System.out, r.summaries());
+        System.out.printf("%nresults: %s (summary.json, slo-windows.jsonl)%n", outDir.toAbsolutePath());
+        System.out.printf("report:  %s%n", io.cmbench.report.ReportWriter.write(outDir).toAbsolutePath());
+        return 0;
+    }
+
+    private MeasuredTimings.Format format(String given, Path f) {
+        String v = given != null ? given : f.getFileName().toString().replaceAll("^.*\\.", "");
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "csv" -> MeasuredTimings.Format.CSV;
+            case "jsonl", "json" -> MeasuredTimings.Format.JSONL;
+            default -> throw new ParameterException(spec.commandLine(), given != null
+                    ? "--format: unknown value '" + given + "' (expected csv or jsonl)"
+                    : "--format: cannot tell the format of '" + f + "' from its name; give --format csv|jsonl");
+        };
+    }
+
+    private void require(boolean ok, String option, Object value, String why) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), option + ": " + why + ", got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package io.cmbench.jobs.oracle;
+
+import io.cmbench.jobs.CostModelFactory;
+import io.cmbench.jobs.EmulationMode;
+import io.cmbench.jobs.emulation.MtpDraw;
+import io.cmbench.model.PoolLayout;
+import io.cmbench.model.ScenarioSpec;
+import io.cmbench.model.ServingCostModel;
+import io.cmbench.model.scenario.ScenarioPolicies;
+import io.cmbench.schemas.Completion;
+import io.cmbench.schemas.EngineStep;
+import io.cmbench.schemas.Pool;
+import io.cmbench.schemas.RequestEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * An independent, single-threaded discrete-event simulation of the serving emulation's definitions (docs: the
+ * class comments of PrefillPoolFunction, ContextCache, DecodeRouter, KvTransferFunction, DecodePoolFunction):
+ * one priority queue of events per scenario, plain Java collections (the context cache is an access-ordered
+ * {@link LinkedHashMap}), no Flink. It shares only the cost model and the seeded MTP draw with the job.
+ *
+ * <p>Events at one simulated time run in phase order: prefill batch ends (by instance), arrivals (by requestId),
+ * prefill batch starts, decode step ends (by instance), decode entries (by requestId), decode admissions
+ * (by instance).
+ */
+public final class ServingOracle {
+    private static final int BATCH_END = 0, ARRIVAL = 1, PREFILL_START = 2, STEP_END = 3, ENTRY = 4, ADMIT = 5;
+    private static final long ONE = 1L << 20;
+
+    public record Result(List<Completion> completions, List<EngineStep> steps) {}
+
+    private record Event(long time, int phase, String id, int instance, Req req) {}
+
+    private static final Comparator<Event> ORDER = Comparator.comparingLong(Event::time).thenComparingInt(Event::phase)
+            .thenComparingInt(Event::instance).thenComparing(Event::id);
+
+    private static final class Req {
+        RequestEvent r;
+        int hit;
+        int prefillInstance = -1, decodeInstance = -1, die = -1;
+        long prefillStart = -1, prefillEnd = -1, kvEnd = -1, firstToken = -1, admit;
+        long kv0, rate, admitStep, finishStep;
+    }
+
+    private static final class Decode {
+        final ArrayDeque<Req> queue = new ArrayDeque<>();
+        final List<Req> running = new ArrayList<>();
+        long steps;
+        boolean busy, admitScheduled;
+        long stepStart;
+        int stepSeqs;
+        long stepTokens, stepKv;
+    }
+
+    private final List<ScenarioSpec> scenarios;
+    private final List<ScenarioPolicies> policies;
+    private final CostModelFactory factory;
+    private final EmulationMode mode;
+    private final long seed;
+
+    public ServingOracle(List<ScenarioSpec> scenarios, List<ScenarioPolicies> policies, CostModelFactory factory,
+                         EmulationMode mode, long seed) {
+        this.scenarios = scenarios;
+        this.policies = policies;
+        this.factory = factory;
+        this.mode = mode;
+        this.seed = seed;
+    }
+
+    public Result run(List<RequestEvent> requests) {
+        List<Completion> completions = new ArrayList<>();
+        List<EngineStep> steps = new ArrayList<>();
+        for (int s = 0; s < scenarios.size(); s++) {
+            new ScenarioRun(s, completions, steps).run(requests);
+        }
+        return new Result(completions, steps);
+    }
+
+    private final class ScenarioRun {
+        final String name;
+        final ServingCostModel model;
+        final PoolLayout layout;
+        final ScenarioPolicies policy;
+        final long capacity;
+        final List<Completion> completions;
+        final List<EngineStep> steps;
+        final PriorityQueue<Event> events = new PriorityQueue<>(ORDER);
+        // prefill
+        final List<ArrayDeque<Req>> queues = new ArrayList<>();
+        final List<List<Req>> batches = new ArrayList<>();
+        final long[] batchStart, outstanding;
+        int nextPrefill;
+        boolean startScheduled;
+        final LinkedHashMap<Long, Integer> cache = new LinkedHashMap<>(16, 0.75f, true);
+        long cachedTokens;
+        // decode
+        final List<Decode> decodes = new ArrayList<>();
+        final long[] decodeAssigned;
+        int nextDecode;
+
+        ScenarioRun(int s, List<Completion> completions, List<EngineStep> steps) {
+            this.name = scenarios.get(s).name();
+            this.model = factory.create(scenarios.get(s));
+            this.layout = model.layout();
+            this.policy = policies.get(s);
+            this.capacity = policy.resolveContextCacheTokens(model);
+            this.completions = completions;
+            this.steps = steps;
+            for (int i = 0; i < layout.prefillInstances(); i++) {
+                queues.add(new ArrayDeque<>());
+                batches.add(null);
+            }
+            batchStart = new long[layout.prefillInstances()];
+            outstanding = new long[layout.prefillInstances()];
+            for (int i = 0; i < layout.decodeInstances(); i++) {
+                decodes.add(new Decode());
+            }
+            decodeAssigned = new long[layout.decodeInstances()];
+        }
+
+        void run(List<RequestEvent> requests) {
+            for (RequestEvent r : requests) {
+                if (mode != EmulationMode.PREFILL_ONLY
+                        && (long) r.getPromptTokens() + r.getOutputTokens() > layout.kvCacheTokensPerDie()) {
+                    continue; // dead-lettered by the job
+                }
+                Req q = new Req();
+                q.r = r;
+                events.add(new Event(r.getArrivalTimeMicros(), ARRIVAL, r.getRequestId(), 0, q));
+            }
+            while (!events.isEmpty()) {
+                Event e = events.poll();
+                switch (e.phase()) {
+                    case ARRIVAL -> arrival(e.time(), e.req());
+                    case PREFILL_START -> startBatches(e.time());
+                    case BATCH_END -> endBatch(e.time(), e.instance());
+                    case ENTRY -> entry(e.time(), e.req());
+                    case STEP_END -> endStep(e.time(), e.instance());
+                    case ADMIT -> admit(e.time(), e.instance());
+                    default -> throw new IllegalStateException();
+                }
+            }
+        }
+
+        // ---------------- prefill side ----------------
+
+        void arrival(long t, Req q) {
+            if (mode == EmulationMode.DECODE_ONLY) {
+                q.prefillStart = q.prefillEnd = q.kvEnd = t;
+                q.decodeInstance = routeDecode(q);
+                events.add(new Event(t, ENTRY, q.r.getRequestId(), 0, q));
+                return;
+            }
+            List<Long> blocks = q.r.getPrefixBlocks();
+            int h = 0;
+            if (capacity > 0) {
+                while (h < blocks.size() && cache.containsKey(blocks.get(h))) {
+                    h++;
+                }
+                for (int i = h - 1; i >= 0; i--) {
+                    cache.get(blocks.get(i)); // refresh, the first block last (most recent)
+                }
+            }
+            q.hit = (int) Math.min((long) h * q.r.getPrefixBlockTokens(), q.r.getPromptTokens() - 1L);
+            int inst;
+            if (policy.prefillRouting() == ScenarioPolicies.Routing.ROUND_ROBIN) {
+                inst = nextPrefill;
+                nextPrefill = (nextPrefill + 1) % queues.size();
+            } else {
+                inst = 0;
+                for (int i = 1; i < queues.size(); i++) {
+                    if (outstanding[i] < outstanding[inst]) {
+                        inst = i;
+                    }
+                }
+            }
+            q.prefillInstance = inst;
+            outstanding[inst] += q.r.getPromptTokens() - q.hit;
+            queues.get(inst).add(q);
+            schedulePrefillStart(t);
+        }
+
+        void schedulePrefillStart(long t) {
+            if (!startScheduled) {
+                startScheduled = true;
+                events.add(new Event(t, PREFILL_START, "", 0, null));
+            }
+        }
+
+        void startBatches(long t) {
+            startScheduled = false;
+            for (int i = 0; i < queues.size(); i++) {
+                ArrayDeque<Req> qu = queues.get(i);
+                if (batches.get(i) != null || qu.isEmpty()) {
+                    continue;
+                }
+                List<Req> batch = new ArrayList<>();
+                long used = 0;
+                while (!qu.isEmpty() && (batch.isEmpty() || used + qu.peek().r.getPromptTokens() <= layout.prefillTokenBudgetPerInstance())) {
+                    Req q = qu.poll();
+                    q.prefillStart = t;
+                    used += q.r.getPromptTokens();
+                    batch.add(q);
+                }
+                int[] p = new int[batch.size()];
+                int[] c = new int[batch.size()];
+                for (int k = 0; k < batch.size(); k++) {
+                    p[k] = batch.get(k).r.getPromptTokens();
+                    c[k] = batch.get(k).hit;
+                }
+                batches.set(i, batch);
+                batchStart[i] = t;
+                events.add(new Event(t + Math.max(1L, model.prefillBatchMicros(p, c)), BATCH_END, "", i, null));
+            }
+        }
+
+        void endBatch(long t, int i) {
+            List<Req> batch = batches.get(i);
+            batches.set(i, null);
+            long tokens = 0;
+            for (Req q : batch) {
+                q.prefillEnd = t;
+                tokens += q.r.getPromptTokens();
+                outstanding[i] -= q.r.getPromptTokens() - q.hit;
+                writeBack(q.r.getPrefixBlocks(), q.r.getPrefixBlockTokens());
+                if (mode == EmulationMode.PREFILL_ONLY) {
+                    completions.add(completion(q, 1, q.prefillEnd, q.prefillEnd, -1, 0));
+                    continue;
+                }
+                q.decodeInstance = routeDecode(q);
+                long transfer = q.r.getOutputTokens() <= 1 ? 0 : Math.max(0L, model.kvTransferMicros(q.r.getPromptTokens() + 1));
+                q.kvEnd = t + transfer;
+                q.firstToken = q.kvEnd;
+                events.add(new Event(q.kvEnd, ENTRY, q.r.getRequestId(), 0, q));
+            }
+            steps.add(EngineStep.newBuilder().setScenario(name).setPool(Pool.PREFILL).setInstance(i)
+                    .setStartMicros(batchStart[i]).setDurationMicros(t - batchStart[i]).setSequences(batch.size())
+                    .setTokens(tokens).setKvTokens(0).setNpus(layout.prefillNpusPerInstance()).build());
+            schedulePrefillStart(t);
+        }
+
+        void writeBack(List<Long> blocks, int blockTokens) {
+            if (capacity <= 0 || blockTokens <= 0) {
+                return;
+            }
+            for (int i = blocks.size() - 1; i >= 0; i--) {
+                Long b = blocks.get(i);
+                if (cache.containsKey(b)) {
+                    cache.get(b);
+                } else if (blockTokens <= capacity) {
+                    while (cachedTokens + blockTokens > capacity) {
+                        Iterator<java.util.Map.Entry<Long, Integer>> it = cache.entrySet().iterator();
+                        cachedTokens -= it.next().getValue();
+                        it.remove();
+                    }
+                    cache.put(b, blockTokens);
+                    cachedTokens += blockTokens;
+                }
+            }
+        }
+
+        int routeDecode(Req q) {
+            int n = decodes.size();
+            int chosen = 0;
+            if (n > 1 && policy.decodeRouting() == ScenarioPolicies.Routing.ROUND_ROBIN) {
+                chosen = nextDecode;
+                nextDecode = (nextDecode + 1) % n;
+            } else if (n > 1) {
+                for (int i = 1; i < n; i++) {
+                    if (decodeAssigned[i] < decodeAssigned[chosen]) {
+                        chosen = i;
+                    }
+                }
+            }
+            decodeAssigned[chosen] += q.r.getOutputTokens();
+            return chosen;
+        }
+
+        // ---------------- decode side ----------------
+
+        int decodeTokens(Req q) {
+            return mode == EmulationMode.DECODE_ONLY ? q.r.getOutputTokens() : q.r.getOutputTokens() - 1;
+        }
+
+        void entry(long t, Req q) {
+            if (decodeTokens(q) <= 0) {
+                completions.add(completion(q, q.r.getOutputTokens(), q.firstToken, q.firstToken, -1, 0));
+                return;
+            }
+            decodes.get(q.decodeInstance).queue.add(q);
+            scheduleAdmit(t, q.decodeInstance);
+        }
+
+        void scheduleAdmit(long t, int i) {
+            Decode d = decodes.get(i);
+            if (!d.admitScheduled) {
+                d.admitScheduled = true;
+                events.add(new Event(t, ADMIT, "", i, null));
+            }
+        }
+
+        void admit(long t, int i) {
+            Decode d = decodes.get(i);
+            d.admitScheduled = false;
+            if (d.busy) {
+                return;
+            }
+            int dies = layout.decodeDiesPerInstance();
+            int[] seqs = new int[dies];
+            long[] reserved = new long[dies];
+            for (Req q : d.running) {
+                seqs[q.die]++;
+                reserved[q.die] += (long) q.r.getPromptTokens() + q.r.getOutputTokens();
+            }
+            long instanceCap = (long) layout.decodeBatchCapPerNpu() * layout.decodeNpusPerInstance();
+            long perDieCap = (instanceCap + dies - 1) / dies;
+            List<Req> admitted = new ArrayList<>();
+            while (!d.queue.isEmpty() && d.running.size() < instanceCap) {
+                Req q = d.queue.peek();
+                long need = (long) q.r.getPromptTokens() + q.r.getOutputTokens();
+                int best = -1;
+                for (int k = 0; k < dies; k++) {
+                    if (seqs[k] >= perDieCap || reserved[k] + need > layout.kvCacheTokensPerDie()) {
+                        continue;
+                    }
+                    if (best < 0 || seqs[k] < seqs[best] || (seqs[k] == seqs[best] && reserved[k] < reserved[best])) {
+                        best = k;
+                    }
+                }
+                if (best < 0) {
+                    break;
+                }
+                d.queue.poll();
+                int tokens = decodeTokens(q);
+                long n = MtpDraw.steps(seed, name, q.r.getRequestId(), tokens, model.mtpSpeculativeTokens(), model.mtpAcceptance());
+                q.die = best;
+                q.admit = t;
+                q.admitStep = d.steps;
+                q.finishStep = d.steps + n;
+                q.kv0 = q.r.getPromptTokens() + (mode == EmulationMode.DECODE_ONLY ? 0 : 1);
+                q.rate = (tokens * ONE + n / 2) / n;
+                seqs[best]++;
+                reserved[best] += need;
+                d.running.add(q);
+                admitted.add(q);
+            }
+            if (d.running.isEmpty()) {
+                return;
+            }
+            long[] kvFixed = new long[dies];
+            long rateSum = 0;
+            for (Req q : d.running) {
+                kvFixed[q.die] += q.kv0 * ONE + q.rate * (d.steps - q.admitStep);
+                rateSum += q.rate;
+            }
+            long[] kv = new long[dies];
+            long kvSum = 0;
+            for (int k = 0; k < dies; k++) {
+                kv[k] = seqs[k] == 0 ? 0 : round(kvFixed[k]);
+                kvSum += kv[k];
+            }
+            long dur = Math.max(1L, model.decodeStepMicros(seqs, kv));
+            d.busy = true;
+            d.stepStart = t;
+            d.stepSeqs = d.running.size();
+            d.stepKv = kvSum;
+            d.stepTokens = round(rateSum);
+            if (mode == EmulationMode.DECODE_ONLY) {
+                for (Req q : admitted) {
+                    q.firstToken = t + dur;
+                }
+            }
+            events.add(new Event(t + dur, STEP_END, "", i, null));
+        }
+
+        void endStep(long t, int i) {
+            Decode d = decodes.get(i);
+            d.busy = false;
+            d.steps++;
+            steps.add(EngineStep.newBuilder().setScenario(name).setPool(Pool.DECODE).setInstance(i)
+                    .setStartMicros(d.stepStart).setDurationMicros(t - d.stepStart).setSequences(d.stepSeqs)
+                    .setTokens(d.stepTokens).setKvTokens(d.stepKv).setNpus(layout.decodeNpusPerInstance()).build());
+            List<Req> done = new ArrayList<>();
+            for (Req q : d.running) {
+                if (q.finishStep == d.steps) {
+                    done.add(q);
+                }
+            }
+            d.running.removeAll(done);
+            done.sort(Comparator.comparing(q -> q.r.getRequestId()));
+            for (Req q : done) {
+                long entry = mode == EmulationMode.DECODE_ONLY ? q.r.getArrivalTimeMicros() : q.kvEnd;
+                completions.add(completion(q, q.r.getOutputTokens(), q.firstToken, t, q.die, Math.max(0, q.admit - entry)));
+            }
+            if (d.running.isEmpty()) {
+                d.steps = 0;
+            }
+            scheduleAdmit(t, i);
+        }
+
+        long round(long fixed) {
+            return fixed <= 0 ? 0 : (fixed + ONE / 2) >> 20;
+        }
+
+        Completion completion(Req q, int outputTokens, long first, long last, int die, long decodeQueue) {
+            boolean prefillOnly = mode == EmulationMode.PREFILL_ONLY;
+            return Completion.newBuilder().setScenario(name).setRequestId(q.r.getRequestId())
+                    .setArrivalTimeMicros(q.r.getArrivalTimeMicros()).setPromptTokens(q.r.getPromptTokens())
+                    .setOutputTokens(outputTokens).setCacheHitTokens(q.hit)
+                    .setPrefillStartMicros(q.prefillStart).setPrefillEndMicros(q.prefillEnd)
+                    .setKvTransferEndMicros(prefillOnly ? q.prefillEnd : q.kvEnd)
+                    .setFirstTokenMicros(first).setLastTokenMicros(last)
+                    .setPrefillInstance(q.prefillInstance).setDecodeInstance(prefillOnly ? -1 : q.decodeInstance)
+                    .setDecodeDie(die).setPrefillQueueMicros(mode == EmulationMode.DECODE_ONLY ? 0 : q.prefillStart - q.r.getArrivalTimeMicros())
+                    .setDecodeQueueMicros(decodeQueue)
+                    .setPrefillNpus(layout.prefillNpus()).setDecodeNpus(layout.decodeNpus()).setSource("emulated")
+                    .build();
+        }
+    }
+}
