@@ -162,7 +162,7 @@ final class BenchCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--duration", defaultValue = "30", description = "Simulated seconds of arrivals (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--duration", defaultValue = "120", description = "Simulated seconds of arrivals (default: ${DEFAULT-VALUE}).")
         double duration;
 
         @Option(names = "--mode", defaultValue = "decode-only", description = "decode-only | full (default: ${DEFAULT-VALUE}).")

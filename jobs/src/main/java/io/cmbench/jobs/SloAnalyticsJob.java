@@ -2,6 +2,7 @@ package io.cmbench.jobs;
 
 import io.cmbench.jobs.analytics.LateToDeadLetter;
 import io.cmbench.jobs.analytics.SloAggregate;
+import io.cmbench.jobs.analytics.SloMetrics;
 import io.cmbench.jobs.analytics.SloWindowFunction;
 import io.cmbench.jobs.analytics.WindowAccumulatorTypeInfo;
 import io.cmbench.jobs.emulation.Stages;
@@ -117,7 +118,9 @@ public final class SloAnalyticsJob {
                 .process(new DecodeCompletions(), AvroTypeInfo.forClass(Completion.class))
                 .name("decode-completions").uid("decode-completions");
         AnalyticsStreams out = build(completions, cfg);
-        out.windows().sinkTo(ServingEmulationJob.kafkaSink(cfg.bootstrapServers(), t.sloWindows(), SloWindow.class,
+        out.windows()
+                .map(new SloMetrics(), AvroTypeInfo.forClass(SloWindow.class)).name("slo-metrics").uid("slo-metrics")
+                .sinkTo(ServingEmulationJob.kafkaSink(cfg.bootstrapServers(), t.sloWindows(), SloWindow.class,
                 SloWindow::getScenario, cfg.kafkaProperties())).name("slo-windows-sink").uid("slo-windows-sink");
         out.deadLetters().union(completions.getSideOutput(Stages.DEAD_LETTERS))
                 .sinkTo(ServingEmulationJob.kafkaSink(cfg.bootstrapServers(), t.deadLetter(), DeadLetter.class,
