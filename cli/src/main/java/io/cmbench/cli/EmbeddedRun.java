@@ -141,12 +141,17 @@ final class EmbeddedRun {
         EmulationJobConfig job = new EmulationJobConfig(bootstrap, topics, cfg.scenarios(), cfg.seed(), cfg.mode(),
                 true, cfg.kafkaProperties());
         job.validate();
-        say("serving emulation on Flink MiniCluster (parallelism %d, %d scenario(s)) ...", cfg.parallelism(),
+        say("serving emulation on %s (parallelism %d, %d scenario(s)) ...", where(), cfg.parallelism(),
                 cfg.scenarios().size());
         long t = System.nanoTime();
         try (ProgressPrinter p = progress("emulate", records * cfg.scenarios().size(),
                 () -> TopicReader.count(bootstrap, cfg.kafkaProperties(), topics.completions()))) {
-            ServingEmulationJob.runOnKafka(FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp")), job);
+            if (cfg.clusterRestAddress() != null) {
+                ClusterJobs cluster = new ClusterJobs(cfg);
+                cluster.await(cluster.submitEmulation(bootstrap), "emulation");
+            } else {
+                ServingEmulationJob.runOnKafka(localEnvironment(), job);
+            }
         }
         say("emulation done in %.1f s", secondsSince(t));
     }
@@ -157,10 +162,23 @@ final class EmbeddedRun {
         AnalyticsJobConfig job = new AnalyticsJobConfig(bootstrap, topics, cfg.windowMicros(), 0L,
                 AnalyticsJobConfig.HOLD_UNTIL_END, 0L, cfg.slos(), true, cfg.kafkaProperties());
         job.validate();
-        say("SLO analytics on Flink MiniCluster ...");
+        say("SLO analytics on %s ...", where());
         long t = System.nanoTime();
-        SloAnalyticsJob.runOnKafka(FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp")), job);
+        if (cfg.clusterRestAddress() != null) {
+            ClusterJobs cluster = new ClusterJobs(cfg);
+            cluster.await(cluster.submitAnalytics(bootstrap), "analytics");
+        } else {
+            SloAnalyticsJob.runOnKafka(localEnvironment(), job);
+        }
         say("analytics done in %.1f s", secondsSince(t));
+    }
+
+    private org.apache.flink.streaming.api.environment.StreamExecutionEnvironment localEnvironment() {
+        var env = FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp"));
+        if (cfg.checkpointIntervalMillis() > 0) {
+            env.enableCheckpointing(cfg.checkpointIntervalMillis());
+        }
+        return env;
     }
 
     private Result collect(String bootstrap, KafkaTopics topics, long requests, Map<String, Double> phases)
@@ -261,6 +279,10 @@ final class EmbeddedRun {
 
     private ProgressPrinter progress(String label, long total, java.util.function.LongSupplier done) {
         return new ProgressPrinter(cfg.quiet() ? new PrintStream(PrintStream.nullOutputStream()) : out, label, total, done);
+    }
+
+    private String where() {
+        return cfg.clusterRestAddress() == null ? "Flink MiniCluster" : "Flink session cluster " + cfg.clusterRestAddress();
     }
 
     private void say(String fmt, Object... args) {

@@ -88,6 +88,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--client-properties", paramLabel = "FILE", description = "Kafka client properties (e.g. security) for every client.")
     Path clientProperties;
 
+    @Option(names = "--cluster", paramLabel = "HOST:PORT",
+            description = "Submit the jobs to this Flink session cluster's REST API (needs --bootstrap).")
+    String cluster;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "MS", defaultValue = "-1",
+            description = "Checkpoint interval; > 0 also makes the Kafka sinks exactly-once (default: 2000 with --cluster, off embedded).")
+    long checkpointIntervalMillis;
+
     @Option(names = "--quiet", description = "Only the final tables.")
     boolean quiet;
 
@@ -145,11 +153,15 @@ final class RunCommand implements Callable<Integer> {
         }
         ScenarioSpec base = ScenarioSpec.paperDefault();
         ScenarioSpec scenario = new ScenarioSpec(base.name(), base.profile(), base.model(), base.deployment(), batchPerNpu);
+        require(cluster == null || bootstrap != null, "--cluster", cluster, "needs --bootstrap (the Kafka cluster the jobs use)");
+        require(checkpointIntervalMillis >= -1, "--checkpoint-interval", checkpointIntervalMillis, "must be >= 0");
+        long checkpoints = checkpointIntervalMillis >= 0 ? checkpointIntervalMillis : cluster != null ? 2000 : 0;
         Path outDir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         return new RunConfig(seed, durationSeconds, rate, promptTokens, outputTokens, workload, parallelism, outDir,
                 windowSeconds, List.copyOf(sloSpecs), warmupWindows, drainWindows, kafkaPort, bootstrap,
-                loadProperties(clientProperties), List.of(scenario), emulationMode, quiet);
+                loadProperties(clientProperties), List.of(scenario), emulationMode, quiet, cluster, clientProperties,
+                checkpoints);
     }
 
     private void require(boolean ok, String option, Object value, String why) {

@@ -8,8 +8,12 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Everything one embedded run needs. {@code bootstrapServers == null} means: start our own broker.
+ * Everything one run needs. {@code bootstrapServers == null} means: start our own broker.
  * {@code workloadFile == null} means: Poisson arrivals at {@code requestsPerSec} of fixed-length requests.
+ * {@code clusterRestAddress == null} means: the Flink jobs run on an embedded MiniCluster; otherwise they are
+ * submitted (the shaded job jar) to that session cluster's REST API. {@code checkpointIntervalMillis > 0} turns
+ * checkpointing and with it exactly-once Kafka sinks on. {@code kafkaPropertiesFile} is the file the client
+ * properties came from (handed to cluster jobs by path, so credentials stay out of program arguments).
  */
 record RunConfig(
         long seed,
@@ -29,7 +33,33 @@ record RunConfig(
         Properties kafkaProperties,
         List<ScenarioSpec> scenarios,
         EmulationMode mode,
-        boolean quiet) {
+        boolean quiet,
+        String clusterRestAddress,
+        Path kafkaPropertiesFile,
+        long checkpointIntervalMillis) {
+
+    /** An embedded run (MiniCluster), checkpointing off. */
+    RunConfig(long seed, double durationSeconds, double requestsPerSec, int promptTokens, int outputTokens,
+              Path workloadFile, int parallelism, Path outDir, double windowSeconds, List<SloSpec> slos,
+              int warmupWindows, int drainWindows, int kafkaPort, String bootstrapServers, Properties kafkaProperties,
+              List<ScenarioSpec> scenarios, EmulationMode mode, boolean quiet) {
+        this(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism, outDir,
+                windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties, scenarios,
+                mode, quiet, null, null, 0L);
+    }
+
+    /** The same run with the Flink jobs submitted to a session cluster, checkpointing every interval. */
+    RunConfig onCluster(String restAddress, long checkpointMillis) {
+        return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
+                outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
+                scenarios, mode, quiet, restAddress, kafkaPropertiesFile, checkpointMillis);
+    }
+
+    RunConfig withCheckpointing(long checkpointMillis, Path propertiesFile) {
+        return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
+                outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
+                scenarios, mode, quiet, clusterRestAddress, propertiesFile, checkpointMillis);
+    }
 
     long durationMicros() {
         return Math.round(durationSeconds * 1e6);

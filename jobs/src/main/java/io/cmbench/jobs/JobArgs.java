@@ -59,9 +59,21 @@ final class JobArgs {
                 p.get("topic-dead-letter", d.deadLetter()));
     }
 
-    /** Every {@code --kafka.X value} becomes Kafka client property X. */
+    /**
+     * Kafka client properties: those of {@code --kafka-properties-file PATH} (read where {@code main} runs: keeps
+     * credentials out of program arguments, which Flink shows in its UI and logs), then every
+     * {@code --kafka.X value} as property X.
+     */
     static Properties kafka(ParameterTool p) {
         Properties props = new Properties();
+        String file = p.get("kafka-properties-file");
+        if (file != null && !file.isBlank() && !NO_VALUE.equals(file)) {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+                props.load(in);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--kafka-properties-file: cannot read '" + file + "': " + e.getMessage(), e);
+            }
+        }
         for (String k : p.toMap().keySet()) {
             if (k.startsWith("kafka.")) {
                 props.setProperty(k.substring("kafka.".length()), p.get(k));

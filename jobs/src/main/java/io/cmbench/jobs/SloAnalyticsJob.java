@@ -120,10 +120,10 @@ public final class SloAnalyticsJob {
         AnalyticsStreams out = build(completions, cfg);
         out.windows()
                 .map(new SloMetrics(), AvroTypeInfo.forClass(SloWindow.class)).name("slo-metrics").uid("slo-metrics")
-                .sinkTo(ServingEmulationJob.kafkaSink(cfg.bootstrapServers(), t.sloWindows(), SloWindow.class,
+                .sinkTo(ServingEmulationJob.kafkaSink(env, "analytics", cfg.bootstrapServers(), t.sloWindows(), SloWindow.class,
                 SloWindow::getScenario, cfg.kafkaProperties())).name("slo-windows-sink").uid("slo-windows-sink");
         out.deadLetters().union(completions.getSideOutput(Stages.DEAD_LETTERS))
-                .sinkTo(ServingEmulationJob.kafkaSink(cfg.bootstrapServers(), t.deadLetter(), DeadLetter.class,
+                .sinkTo(ServingEmulationJob.kafkaSink(env, "analytics", cfg.bootstrapServers(), t.deadLetter(), DeadLetter.class,
                         DeadLetter::getStage, cfg.kafkaProperties())).name("dead-letter-sink").uid("dead-letter-sink");
         return env.execute("cmbench SLO analytics");
     }
@@ -142,6 +142,7 @@ public final class SloAnalyticsJob {
         if (p.has("parallelism")) {
             env.setParallelism((int) JobArgs.getLong(p, "parallelism", 1));
         }
+        ServingEmulationJob.configureCheckpointing(env, p);
         runOnKafka(env, cfg);
     }
 

@@ -1,0 +1,93 @@
+package io.cmbench.cli;
+
+import io.cmbench.cluster.CmbenchHome;
+import io.cmbench.cluster.rest.FlinkRestClient;
+import io.cmbench.cluster.rest.JobFailure;
+import io.cmbench.jobs.SloSpec;
+import io.cmbench.model.ScenarioSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Submits the shaded job jar's two jobs to a Flink session cluster and waits for them (bounded runs). */
+final class ClusterJobs {
+    static final String JOB_JAR = "jobs/target/cmbench-jobs-0.1.0-SNAPSHOT-job.jar";
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(30);
+
+    private final RunConfig cfg;
+    private final FlinkRestClient rest;
+    private final Path jar;
+    private String jarId;
+
+    ClusterJobs(RunConfig cfg) {
+        this.cfg = cfg;
+        this.rest = new FlinkRestClient(cfg.clusterRestAddress());
+        this.jar = CmbenchHome.locate().resolve(JOB_JAR);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the job jar " + jar + " is missing: build it with `mvn -q -DskipTests package`");
+        }
+        if (!rest.isUp(Duration.ofSeconds(10))) {
+            throw new IllegalStateException("no Flink REST API answers at " + cfg.clusterRestAddress()
+                    + " (start one with ./cmbench cluster start)");
+        }
+    }
+
+    static final String EMULATION = "io.cmbench.jobs.ServingEmulationJob";
+    static final String ANALYTICS = "io.cmbench.jobs.SloAnalyticsJob";
+
+    /** Submits the bounded emulation job; returns its job id. */
+    String submitEmulation(String bootstrap) {
+        List<String> args = common(bootstrap);
+        args.addAll(List.of("--seed", Long.toString(cfg.seed()), "--mode", cfg.mode().name(),
+                "--scenarios", cfg.scenarios().stream().map(ClusterJobs::scenarioArg).collect(Collectors.joining(","))));
+        return submit(EMULATION, args);
+    }
+
+    /** Submits the bounded analytics job; returns its job id. */
+    String submitAnalytics(String bootstrap) {
+        List<String> args = common(bootstrap);
+        args.addAll(List.of("--window-micros", Long.toString(cfg.windowMicros()),
+                "--slos", cfg.slos().stream().map(SloSpec::name).collect(Collectors.joining(","))));
+        return submit(ANALYTICS, args);
+    }
+
+    private List<String> common(String bootstrap) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap, "--bounded",
+                "--parallelism", Integer.toString(cfg.parallelism())));
+        if (cfg.checkpointIntervalMillis() > 0) {
+            args.addAll(List.of("--checkpoint-interval-ms", Long.toString(cfg.checkpointIntervalMillis())));
+        }
+        if (cfg.kafkaPropertiesFile() != null) {
+            // by path: the cluster is local; credentials never travel as program arguments
+            args.addAll(List.of("--kafka-properties-file", cfg.kafkaPropertiesFile().toAbsolutePath().toString()));
+        }
+        return args;
+    }
+
+    private String submit(String entryClass, List<String> args) {
+        if (jarId == null) {
+            jarId = rest.uploadJar(jar);
+        }
+        return rest.runJar(jarId, entryClass, args, cfg.parallelism());
+    }
+
+    /** Waits until the job ends; anything but FINISHED is an error carrying the job's root cause. */
+    void await(String jobId, String what) {
+        String state = rest.awaitTermination(jobId, JOB_TIMEOUT);
+        if (!"FINISHED".equals(state)) {
+            String cause = rest.failure(jobId).map(JobFailure::rootCause).orElse("no exception recorded");
+            throw new IllegalStateException(what + " job " + jobId + " ended " + state + ": " + cause);
+        }
+    }
+
+    static String scenarioArg(ScenarioSpec s) {
+        return String.join(":", s.name(), s.profile(), s.model(), s.deployment(), Integer.toString(s.decodeBatchCapPerNpu()));
+    }
+
+    FlinkRestClient rest() {
+        return rest;
+    }
+}
