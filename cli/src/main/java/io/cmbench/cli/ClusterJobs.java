@@ -57,6 +57,7 @@ final class ClusterJobs {
     private List<String> common(String bootstrap) {
         List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap, "--bounded",
                 "--parallelism", Integer.toString(cfg.parallelism())));
+        args.addAll(cfg.topics().asArgs());
         if (cfg.checkpointIntervalMillis() > 0) {
             args.addAll(List.of("--checkpoint-interval-ms", Long.toString(cfg.checkpointIntervalMillis())));
         }

@@ -97,7 +97,8 @@ final class EmbeddedRun {
                 bootstrap = broker.bootstrapServers();
                 say("Kafka broker ready at %s (%.1f s)", bootstrap, secondsSince(t0));
             }
-            KafkaTopics topics = KafkaTopics.defaults();
+            KafkaTopics topics = cfg.topics();
+            requireFresh(bootstrap, topics);
             KafkaTopicAdmin.createTopics(bootstrap, cfg.kafkaProperties(), List.of(topics.requests(),
                     topics.completions(), topics.steps(), topics.sloWindows(), topics.deadLetter()),
                     Math.max(2, cfg.parallelism()));
@@ -114,6 +115,22 @@ final class EmbeddedRun {
         } finally {
             if (broker != null) {
                 broker.close();
+            }
+        }
+    }
+
+    /** A run's topics must start empty, or its results would mix with an earlier run's. */
+    private void requireFresh(String bootstrap, KafkaTopics topics) {
+        for (String topic : List.of(topics.requests(), topics.completions(), topics.sloWindows())) {
+            long n;
+            try {
+                n = TopicReader.count(bootstrap, cfg.kafkaProperties(), topic);
+            } catch (RuntimeException noSuchTopic) {
+                continue;
+            }
+            if (n > 0) {
+                throw new IllegalStateException("topic " + topic + " at " + bootstrap + " already holds " + n
+                        + " records from an earlier run; give this run its own topics with --topic-prefix NAME");
             }
         }
     }

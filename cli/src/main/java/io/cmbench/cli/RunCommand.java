@@ -96,6 +96,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Checkpoint interval; > 0 also makes the Kafka sinks exactly-once (default: 2000 with --cluster, off embedded).")
     long checkpointIntervalMillis;
 
+    @Option(names = "--topic-prefix", defaultValue = "cmbench",
+            description = "Topics are PREFIX.requests, PREFIX.completions, ... (default: ${DEFAULT-VALUE}); a run needs empty topics.")
+    String topicPrefix;
+
     @Option(names = "--quiet", description = "Only the final tables.")
     boolean quiet;
 
@@ -153,6 +157,7 @@ final class RunCommand implements Callable<Integer> {
         }
         ScenarioSpec base = ScenarioSpec.paperDefault();
         ScenarioSpec scenario = new ScenarioSpec(base.name(), base.profile(), base.model(), base.deployment(), batchPerNpu);
+        require(topicPrefix.matches("[A-Za-z0-9._-]+"), "--topic-prefix", topicPrefix, "may hold letters, digits, '.', '_' and '-' only");
         require(cluster == null || bootstrap != null, "--cluster", cluster, "needs --bootstrap (the Kafka cluster the jobs use)");
         require(checkpointIntervalMillis >= -1, "--checkpoint-interval", checkpointIntervalMillis, "must be >= 0");
         long checkpoints = checkpointIntervalMillis >= 0 ? checkpointIntervalMillis : cluster != null ? 2000 : 0;
@@ -161,7 +166,7 @@ final class RunCommand implements Callable<Integer> {
         return new RunConfig(seed, durationSeconds, rate, promptTokens, outputTokens, workload, parallelism, outDir,
                 windowSeconds, List.copyOf(sloSpecs), warmupWindows, drainWindows, kafkaPort, bootstrap,
                 loadProperties(clientProperties), List.of(scenario), emulationMode, quiet, cluster, clientProperties,
-                checkpoints);
+                checkpoints, topicPrefix);
     }
 
     private void require(boolean ok, String option, Object value, String why) {

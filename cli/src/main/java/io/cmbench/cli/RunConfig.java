@@ -1,6 +1,7 @@
 package io.cmbench.cli;
 
 import io.cmbench.jobs.EmulationMode;
+import io.cmbench.jobs.KafkaTopics;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.model.ScenarioSpec;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ record RunConfig(
         boolean quiet,
         String clusterRestAddress,
         Path kafkaPropertiesFile,
-        long checkpointIntervalMillis) {
+        long checkpointIntervalMillis,
+        String topicPrefix) {
 
     /** An embedded run (MiniCluster), checkpointing off. */
     RunConfig(long seed, double durationSeconds, double requestsPerSec, int promptTokens, int outputTokens,
@@ -45,20 +47,30 @@ record RunConfig(
               List<ScenarioSpec> scenarios, EmulationMode mode, boolean quiet) {
         this(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism, outDir,
                 windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties, scenarios,
-                mode, quiet, null, null, 0L);
+                mode, quiet, null, null, 0L, "cmbench");
+    }
+
+    KafkaTopics topics() {
+        return KafkaTopics.prefixed(topicPrefix);
+    }
+
+    RunConfig withTopicPrefix(String prefix) {
+        return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
+                outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
+                scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, prefix);
     }
 
     /** The same run with the Flink jobs submitted to a session cluster, checkpointing every interval. */
     RunConfig onCluster(String restAddress, long checkpointMillis) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                scenarios, mode, quiet, restAddress, kafkaPropertiesFile, checkpointMillis);
+                scenarios, mode, quiet, restAddress, kafkaPropertiesFile, checkpointMillis, topicPrefix);
     }
 
     RunConfig withCheckpointing(long checkpointMillis, Path propertiesFile) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                scenarios, mode, quiet, clusterRestAddress, propertiesFile, checkpointMillis);
+                scenarios, mode, quiet, clusterRestAddress, propertiesFile, checkpointMillis, topicPrefix);
     }
 
     long durationMicros() {

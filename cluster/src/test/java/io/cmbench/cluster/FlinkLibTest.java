@@ -25,7 +25,8 @@ class FlinkLibTest {
                 .anyMatch(j -> j.startsWith("log4j-core-"))
                 .anyMatch(j -> j.startsWith("slf4j-api-"));
         assertThat(jars).noneMatch(j -> j.startsWith("kafka") || j.startsWith("scala") || j.startsWith("picocli")
-                || j.startsWith("junit") || j.startsWith("jackson-databind") || j.startsWith("snakeyaml-2"));
+                || j.startsWith("junit") || j.startsWith("jackson-databind") || j.startsWith("snakeyaml-2")
+                || j.startsWith("cmbench-") || j.startsWith("avro-") || j.startsWith("HdrHistogram"));
     }
 
     @Test

@@ -20,8 +20,16 @@ public final class LatencyHistograms {
         return new Histogram(SIGNIFICANT_DIGITS);
     }
 
-    /** Compressed encoding ({@code encodeIntoCompressedByteBuffer}). */
-    public static byte[] encode(Histogram h) {
+    /**
+     * Compressed encoding ({@code encodeIntoCompressedByteBuffer}) of a canonical copy: the header carries the
+     * histogram's trackable range, which depends on its history (auto-resizes, a restore from a checkpoint), so the
+     * same recorded values are re-recorded into a fresh histogram first — same values, same bytes.
+     */
+    public static byte[] encode(Histogram recorded) {
+        Histogram h = newHistogram();
+        for (org.HdrHistogram.HistogramIterationValue v : recorded.recordedValues()) {
+            h.recordValueWithCount(v.getValueIteratedTo(), v.getCountAtValueIteratedTo());
+        }
         ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity() + 64);
         int n = h.encodeIntoCompressedByteBuffer(buf);
         byte[] out = new byte[n];

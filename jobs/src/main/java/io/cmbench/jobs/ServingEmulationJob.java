@@ -169,6 +169,28 @@ public final class ServingEmulationJob {
         return b.build();
     }
 
+    /**
+     * Fails fast, naming the address, when no Kafka broker answers: a Kafka source would otherwise retry for
+     * minutes before the job fails with a message about partitions.
+     */
+    static void requireReachable(String bootstrap, Properties props) {
+        Properties p = new Properties();
+        p.putAll(props);
+        p.put("bootstrap.servers", bootstrap);
+        p.put("request.timeout.ms", "5000");
+        p.put("default.api.timeout.ms", "10000");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            admin.describeCluster().nodes().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable c = e;
+            while (c.getCause() != null) {
+                c = c.getCause();
+            }
+            throw new IllegalStateException("Kafka at " + bootstrap + " is unreachable (" + c.getClass().getSimpleName()
+                    + (c.getMessage() == null ? "" : ": " + c.getMessage()) + ")"); // no cause: this is the message to show
+        }
+    }
+
     /** {@code --checkpoint-interval-ms N} (0 or absent = off): checkpointing, and with it exactly-once sinks. */
     static void configureCheckpointing(StreamExecutionEnvironment env, ParameterTool p) {
         long interval = JobArgs.getLong(p, "checkpoint-interval-ms", 0);
@@ -183,6 +205,7 @@ public final class ServingEmulationJob {
     /** Reads the requests topic, runs the emulation, writes completions, steps and dead letters; blocks until done. */
     public static JobExecutionResult runOnKafka(StreamExecutionEnvironment env, EmulationJobConfig cfg) throws Exception {
         cfg.validate();
+        requireReachable(cfg.bootstrapServers(), cfg.kafkaProperties());
         KafkaTopics t = cfg.topics();
         Properties props = cfg.kafkaProperties();
         // Partitions are each in arrival-time order: per-partition watermarks with no out-of-orderness.

@@ -108,6 +108,7 @@ public final class SloAnalyticsJob {
     /** Reads the completions topic, computes the windows, writes them and the dead letters; blocks until done. */
     public static JobExecutionResult runOnKafka(StreamExecutionEnvironment env, AnalyticsJobConfig cfg) throws Exception {
         cfg.validate();
+        ServingEmulationJob.requireReachable(cfg.bootstrapServers(), cfg.kafkaProperties());
         KafkaTopics t = cfg.topics();
         // Watermarks per partition from the payload's lastTokenMicros.
         DataStream<Envelope> raw = env.fromSource(

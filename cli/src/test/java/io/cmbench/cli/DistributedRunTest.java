@@ -1,0 +1,246 @@
+package io.cmbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cmbench.cluster.ClusterSpec;
+import io.cmbench.cluster.LocalCluster;
+import io.cmbench.cluster.kafka.EmbeddedKafkaBroker;
+import io.cmbench.cluster.kafka.TopicReader;
+import io.cmbench.jobs.EmulationMode;
+import io.cmbench.jobs.SloSpec;
+import io.cmbench.loadgen.KafkaRequestPublisher;
+import io.cmbench.loadgen.PublishMode;
+import io.cmbench.loadgen.RequestStream;
+import io.cmbench.loadgen.WorkloadSpec;
+import io.cmbench.model.ScenarioSpec;
+import io.cmbench.schemas.RequestEvent;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distributed path with separate processes on 127.0.0.1: a Kafka broker JVM and a Flink standalone session
+ * cluster (JobManager + TaskManager JVMs), the shaded job jar submitted over REST, exactly-once sinks with
+ * checkpointing. Results must equal an undisturbed embedded run byte for byte — also after a TaskManager is
+ * killed with SIGKILL or the broker is stopped mid-run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DistributedRunTest {
+
+    private static final List<SloSpec> SLOS = List.of(SloSpec.parse("tpot15"), SloSpec.parse("tpot50"));
+    private static final List<String> RESULT_FILES = List.of("completions.jsonl", "slo-windows.jsonl", "summary.json");
+
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ALWAYS)
+    static Path tmp;
+
+    private LocalCluster cluster;
+    private Path undisturbed;
+
+    /** The undisturbed run both fault tests compare against (embedded: MiniCluster and its own broker). */
+    private Path undisturbedLargeRun() throws Exception {
+        if (undisturbed == null) {
+            undisturbed = new EmbeddedRun(large(tmp.resolve("undisturbed")), quiet()).run().outDir();
+        }
+        return undisturbed;
+    }
+
+    @BeforeAll
+    void startCluster(@TempDir Path dir) {
+        cluster = LocalCluster.start(ClusterSpec.ephemeral(dir.resolve("cluster")).withTaskManagers(1, 2));
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** A small full-pipeline run: 20 simulated s at 15 req/s of 1024-token prompts and 64 output tokens. */
+    private static RunConfig small(Path out) {
+        return new RunConfig(7L, 20.0, 15.0, 1024, 64, null, 2, out, 5.0, SLOS, 1, 1, 0, null, new Properties(),
+                List.of(ScenarioSpec.paperDefault()), EmulationMode.FULL, true);
+    }
+
+    /** Long enough on the cluster to be interrupted: the decode pool saturated for 40 simulated s. */
+    private static RunConfig large(Path out) {
+        return new RunConfig(11L, 40.0, 1500.0, 4096, 256, null, 2, out, 5.0, SLOS, 1, 1, 0, null, new Properties(),
+                List.of(ScenarioSpec.paperDefault()), EmulationMode.DECODE_ONLY, true);
+    }
+
+    private RunConfig onCluster(RunConfig c, String prefix) {
+        return new RunConfig(c.seed(), c.durationSeconds(), c.requestsPerSec(), c.promptTokens(), c.outputTokens(),
+                c.workloadFile(), c.parallelism(), c.outDir(), c.windowSeconds(), c.slos(), c.warmupWindows(),
+                c.drainWindows(), 0, cluster.bootstrapServers(), c.kafkaProperties(), c.scenarios(), c.mode(), true,
+                cluster.restAddress(), null, 500L, prefix);
+    }
+
+    private static void assertSameResults(Path expected, Path actual) throws Exception {
+        for (String f : RESULT_FILES) {
+            assertThat(Files.readString(actual.resolve(f))).as(f).isEqualTo(Files.readString(expected.resolve(f)));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void clusterRunEqualsEmbeddedRun() throws Exception {
+        EmbeddedRun.Result embedded = new EmbeddedRun(small(tmp.resolve("embedded")), quiet()).run();
+        EmbeddedRun.Result onCluster = new EmbeddedRun(onCluster(small(tmp.resolve("cluster")), "equal"), quiet()).run();
+        assertThat(onCluster.completions()).hasSize((int) embedded.requests()).isNotEmpty();
+        assertSameResults(embedded.outDir(), onCluster.outDir());
+    }
+
+    @Test
+    @Order(2)
+    void taskManagerKilledMidRunRecoversWithIdenticalResults() throws Exception {
+        Path out = tmp.resolve("tm-killed");
+        String killedJob = interrupted(onCluster(large(out), "tmkill"), jobId -> {
+            cluster.killTaskManager(cluster.taskManagers().get(0));
+            cluster.startTaskManager();
+        });
+        assertSameResults(undisturbedLargeRun(), out);
+        assertThat(cluster.rest().failure(killedJob)).as("the job saw the TaskManager die and restarted").isPresent();
+    }
+
+    @Test
+    @Order(3)
+    void brokerStoppedMidRunRecoversWithIdenticalResults() throws Exception {
+        Path out = tmp.resolve("broker-stopped");
+        interrupted(onCluster(large(out), "brokerstop"), jobId -> {
+            cluster.stopKafka();
+            sleep(5_000);
+            cluster.startKafka();
+        });
+        assertSameResults(undisturbedLargeRun(), out);
+    }
+
+    @Test
+    @Order(4)
+    void generatorRidesThroughABrokerRestartWithoutLossOrDuplicates() throws Exception {
+        String topic = "genrestart.requests";
+        io.cmbench.cluster.kafka.KafkaTopicAdmin.createTopics(cluster.bootstrapServers(), new Properties(), List.of(topic), 2);
+        WorkloadSpec spec = WorkloadSpec.poisson(400, 8_000_000L, 128, 16);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (KafkaRequestPublisher publisher = new KafkaRequestPublisher(cluster.bootstrapServers(), topic, new Properties());
+             RequestStream stream = new RequestStream(spec, 3L)) {
+            Future<?> publishing = pool.submit(() -> publisher.publish(stream, PublishMode.LIVE, 1.0, (n, t) -> { }));
+            sleep(2_000);
+            cluster.stopKafka();
+            sleep(4_000);
+            cluster.startKafka();
+            publishing.get(3, TimeUnit.MINUTES);
+            List<RequestEvent> read = TopicReader.readAll(cluster.bootstrapServers(), new Properties(), topic,
+                    b -> decode(b));
+            Set<String> ids = new HashSet<>();
+            long requests = read.stream().filter(e -> !RequestStream.isHeartbeat(e)).peek(e -> ids.add(e.getRequestId())).count();
+            assertThat(requests).as("every request exactly once").isEqualTo(stream.requestsEmitted()).isEqualTo(ids.size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void unreachableKafkaFailsFastNamingTheAddress() {
+        int closed = EmbeddedKafkaBroker.freePort();
+        long t0 = System.nanoTime();
+        RunConfig c = onCluster(small(tmp.resolve("unreachable")), "unreachable");
+        RunConfig unreachable = new RunConfig(c.seed(), c.durationSeconds(), c.requestsPerSec(), c.promptTokens(),
+                c.outputTokens(), null, 1, c.outDir(), c.windowSeconds(), c.slos(), 1, 1, 0, "127.0.0.1:" + closed,
+                new Properties(), c.scenarios(), c.mode(), true, cluster.restAddress(), null, 500L, "unreachable");
+        assertThatThrownBy(() -> new EmbeddedRun(unreachable, quiet()).run())
+                .hasMessageContaining("127.0.0.1:" + closed).hasMessageContaining("unreachable");
+        // and the job itself, submitted straight to the cluster
+        assertThatThrownBy(() -> cluster.rest().submit(CmbenchJar.path(), ClusterJobs.EMULATION,
+                List.of("--bootstrap", "127.0.0.1:" + closed, "--bounded"), 1))
+                .hasMessageContaining("Kafka at 127.0.0.1:" + closed + " is unreachable");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(90));
+    }
+
+    interface Fault {
+        void inject(String jobId) throws Exception;
+    }
+
+    /**
+     * Runs the pipeline on the cluster in the background; once the emulation job is RUNNING and has completed a
+     * checkpoint, injects the fault; waits for the run to finish. Returns the interrupted job's id.
+     */
+    private String interrupted(RunConfig cfg, Fault fault) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<EmbeddedRun.Result> run = pool.submit(() -> new EmbeddedRun(cfg, quiet()).run());
+            String jobId = awaitRunningEmulation(run);
+            assertThat(cluster.rest().jobState(jobId)).as("fault injected mid-run").isEqualTo("RUNNING");
+            fault.inject(jobId);
+            run.get(10, TimeUnit.MINUTES);
+            return jobId;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private String awaitRunningEmulation(Future<?> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            if (run.isDone()) {
+                run.get();
+                throw new AssertionError("the run ended before the fault could be injected");
+            }
+            for (var job : cluster.rest().listJobs()) {
+                if (job.name().startsWith("cmbench serving emulation") && "RUNNING".equals(job.state())
+                        && cluster.rest().completedCheckpoints(job.id()) >= 1) {
+                    return job.id();
+                }
+            }
+            sleep(100);
+        }
+        throw new AssertionError("no emulation job reached a completed checkpoint");
+    }
+
+    private static RequestEvent decode(byte[] b) {
+        try {
+            return RequestEvent.fromByteBuffer(ByteBuffer.wrap(b));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.io.PrintStream quiet() {
+        return new java.io.PrintStream(java.io.PrintStream.nullOutputStream());
+    }
+
+    /** Where the shaded job jar is. */
+    static final class CmbenchJar {
+        static Path path() {
+            return io.cmbench.cluster.CmbenchHome.locate().resolve(ClusterJobs.JOB_JAR);
+        }
+    }
+}
