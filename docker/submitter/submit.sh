@@ -17,7 +17,7 @@ done
 /opt/flink/bin/flink list -m "$REST" >/dev/null || { echo "job-submitter: no Flink REST API at $REST" >&2; exit 1; }
 
 # shellcheck disable=SC2086
-/opt/flink/bin/flink run -m "$REST" -d -c io.cmbench.jobs.ServingEmulationJob "$JAR" --bootstrap "$BOOTSTRAP" ${EMULATION_ARGS:-}
+/opt/flink/bin/flink run -m "$REST" -d -c io.cmbench.jobs.ServingEmulationJob "$JAR" --bootstrap "$BOOTSTRAP" --checkpoint-interval-ms 10000 ${EMULATION_ARGS:-}
 # shellcheck disable=SC2086
-/opt/flink/bin/flink run -m "$REST" -d -c io.cmbench.jobs.SloAnalyticsJob "$JAR" --bootstrap "$BOOTSTRAP" ${ANALYTICS_ARGS:-}
+/opt/flink/bin/flink run -m "$REST" -d -c io.cmbench.jobs.SloAnalyticsJob "$JAR" --bootstrap "$BOOTSTRAP" --checkpoint-interval-ms 10000 ${ANALYTICS_ARGS:-}
 echo "job-submitter: both jobs submitted; Flink UI at http://127.0.0.1:8081"

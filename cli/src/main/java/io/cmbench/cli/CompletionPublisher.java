@@ -11,7 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Publishes completions (single-object encoded, keyed by scenario) — the analytics job's input. */
+/** Publishes completions (single-object encoded, keyed by request id, as the emulation writes them) — the analytics job's input. */
 final class CompletionPublisher {
     private CompletionPublisher() {}
 
@@ -28,7 +28,7 @@ final class CompletionPublisher {
                 ByteBuffer b = c.toByteBuffer();
                 byte[] value = new byte[b.remaining()];
                 b.get(value);
-                producer.send(new ProducerRecord<>(topic, c.getScenario().getBytes(java.nio.charset.StandardCharsets.UTF_8), value),
+                producer.send(new ProducerRecord<>(topic, c.getRequestId().getBytes(java.nio.charset.StandardCharsets.UTF_8), value),
                         (meta, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);

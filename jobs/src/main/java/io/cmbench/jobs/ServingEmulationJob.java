@@ -213,7 +213,7 @@ public final class ServingEmulationJob {
                 .uid("requests-source");
         EmulationStreams out = build(requests, cfg);
         String bs = cfg.bootstrapServers();
-        out.completions().sinkTo(kafkaSink(env, "emulation", bs, t.completions(), Completion.class, Completion::getScenario, props))
+        out.completions().sinkTo(kafkaSink(env, "emulation", bs, t.completions(), Completion.class, Completion::getRequestId, props))
                 .name("completions-sink").uid("completions-sink");
         out.steps().sinkTo(kafkaSink(env, "emulation", bs, t.steps(), EngineStep.class, EngineStep::getScenario, props))
                 .name("steps-sink").uid("steps-sink");

@@ -110,11 +110,16 @@ public final class SloAnalyticsJob {
         cfg.validate();
         ServingEmulationJob.requireReachable(cfg.bootstrapServers(), cfg.kafkaProperties());
         KafkaTopics t = cfg.topics();
-        // Watermarks per partition from the payload's lastTokenMicros.
+        // Watermarks per partition from the payload's lastTokenMicros. A streaming run must not wait forever for a
+        // partition that gets no completions (few scenarios, low load): after a wall-clock pause it is idle.
+        WatermarkStrategy<Envelope> watermarks = EnvelopeWatermarks.strategy(cfg.outOfOrdernessMicros());
+        if (!cfg.bounded()) {
+            watermarks = watermarks.withIdleness(Duration.ofSeconds(30));
+        }
         DataStream<Envelope> raw = env.fromSource(
                 ServingEmulationJob.kafkaSource(cfg.bootstrapServers(), t.completions(), "cmbench-analytics",
                         cfg.bounded(), cfg.kafkaProperties(), EnvelopeDeserializer.Payload.COMPLETION),
-                EnvelopeWatermarks.strategy(cfg.outOfOrdernessMicros()), "completions").uid("completions-source");
+                watermarks, "completions").uid("completions-source");
         SingleOutputStreamOperator<Completion> completions = raw
                 .process(new DecodeCompletions(), AvroTypeInfo.forClass(Completion.class))
                 .name("decode-completions").uid("decode-completions");
