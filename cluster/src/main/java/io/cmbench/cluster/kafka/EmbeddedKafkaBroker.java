@@ -192,7 +192,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private synchronized void stopQuietly() {
-        terminate(false);
+        // A temporary broker's data is deleted anyway: no need for Kafka's controlled shutdown (seconds), which
+        // would hold up Ctrl-C. A broker with a kept data dir shuts down cleanly.
+        terminate(deleteOnClose);
         if (deleteOnClose) {
             deleteRecursively(workDir);
         }
