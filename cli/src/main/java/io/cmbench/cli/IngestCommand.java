@@ -74,23 +74,16 @@ final class IngestCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "FILE: no such file, got '" + file + "'");
         }
         MeasuredTimings.Format fmt = format(format, file);
-        require(decodeNpus > 0, "--decode-npus", decodeNpus, "must be > 0");
+        Options.require(spec, decodeNpus > 0, "--decode-npus", decodeNpus, "must be > 0");
         int prefill = prefillNpus == null ? decodeNpus : prefillNpus;
-        require(prefill > 0, "--prefill-npus", prefill, "must be > 0");
-        require(windowSeconds > 0 && Double.isFinite(windowSeconds), "--window", windowSeconds, "must be > 0");
-        require(warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
-        require(drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
-        require(!scenario.isBlank(), "--scenario", scenario, "must not be blank");
-        require(clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties",
+        Options.require(spec, prefill > 0, "--prefill-npus", prefill, "must be > 0");
+        Options.require(spec, windowSeconds > 0 && Double.isFinite(windowSeconds), "--window", windowSeconds, "must be > 0");
+        Options.require(spec, warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
+        Options.require(spec, drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
+        Options.require(spec, !scenario.isBlank(), "--scenario", scenario, "must not be blank");
+        Options.require(spec, clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties",
                 clientProperties, "no such file");
-        List<SloSpec> sloSpecs = new ArrayList<>();
-        for (String s : slos) {
-            try {
-                sloSpecs.add(SloSpec.parse(s.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--slo: " + e.getMessage());
-            }
-        }
+        List<SloSpec> sloSpecs = Options.slos(spec, slos);
         Properties props = RunCommand.loadProperties(clientProperties);
         List<Completion> completions = MeasuredTimings.read(file, fmt, scenario, decodeNpus, prefill);
         if (bootstrap != null) {
@@ -125,9 +118,4 @@ final class IngestCommand implements Callable<Integer> {
         };
     }
 
-    private void require(boolean ok, String option, Object value, String why) {
-        if (!ok) {
-            throw new ParameterException(spec.commandLine(), option + ": " + why + ", got '" + value + "'");
-        }
-    }
 }

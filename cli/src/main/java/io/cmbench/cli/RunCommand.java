@@ -127,18 +127,18 @@ final class RunCommand implements Callable<Integer> {
     }
 
     RunConfig config() throws IOException {
-        require(durationSeconds > 0 && Double.isFinite(durationSeconds), "--duration", durationSeconds, "must be > 0");
-        require(rate > 0 && Double.isFinite(rate), "--rate", rate, "must be > 0");
-        require(promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
-        require(outputTokens > 0, "--output-tokens", outputTokens, "must be > 0");
-        require(parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
-        require(windowSeconds > 0 && Double.isFinite(windowSeconds), "--window", windowSeconds, "must be > 0");
-        require(warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
-        require(drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
-        require(batchPerNpu >= 0, "--batch-per-npu", batchPerNpu, "must be >= 0");
-        require(kafkaPort >= 0 && kafkaPort <= 65535, "--kafka-port", kafkaPort, "must be a port number");
-        require(workload == null || Files.isRegularFile(workload), "--workload", workload, "no such file");
-        require(clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties", clientProperties,
+        Options.require(spec, durationSeconds > 0 && Double.isFinite(durationSeconds), "--duration", durationSeconds, "must be > 0");
+        Options.require(spec, rate > 0 && Double.isFinite(rate), "--rate", rate, "must be > 0");
+        Options.require(spec, promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
+        Options.require(spec, outputTokens > 0, "--output-tokens", outputTokens, "must be > 0");
+        Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
+        Options.require(spec, windowSeconds > 0 && Double.isFinite(windowSeconds), "--window", windowSeconds, "must be > 0");
+        Options.require(spec, warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
+        Options.require(spec, drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
+        Options.require(spec, batchPerNpu >= 0, "--batch-per-npu", batchPerNpu, "must be >= 0");
+        Options.require(spec, kafkaPort >= 0 && kafkaPort <= 65535, "--kafka-port", kafkaPort, "must be a port number");
+        Options.require(spec, workload == null || Files.isRegularFile(workload), "--workload", workload, "no such file");
+        Options.require(spec, clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties", clientProperties,
                 "no such file");
         EmulationMode emulationMode;
         try {
@@ -147,19 +147,12 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--mode: unknown value '" + mode + "' (expected full, decode-only or prefill-only)");
         }
-        List<SloSpec> sloSpecs = new ArrayList<>();
-        for (String s : slos) {
-            try {
-                sloSpecs.add(SloSpec.parse(s.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--slo: " + e.getMessage());
-            }
-        }
+        List<SloSpec> sloSpecs = Options.slos(spec, slos);
         ScenarioSpec base = ScenarioSpec.paperDefault();
         ScenarioSpec scenario = new ScenarioSpec(base.name(), base.profile(), base.model(), base.deployment(), batchPerNpu);
-        require(topicPrefix.matches("[A-Za-z0-9._-]+"), "--topic-prefix", topicPrefix, "may hold letters, digits, '.', '_' and '-' only");
-        require(cluster == null || bootstrap != null, "--cluster", cluster, "needs --bootstrap (the Kafka cluster the jobs use)");
-        require(checkpointIntervalMillis >= -1, "--checkpoint-interval", checkpointIntervalMillis, "must be >= 0");
+        Options.require(spec, topicPrefix.matches("[A-Za-z0-9._-]+"), "--topic-prefix", topicPrefix, "may hold letters, digits, '.', '_' and '-' only");
+        Options.require(spec, cluster == null || bootstrap != null, "--cluster", cluster, "needs --bootstrap (the Kafka cluster the jobs use)");
+        Options.require(spec, checkpointIntervalMillis >= -1, "--checkpoint-interval", checkpointIntervalMillis, "must be >= 0");
         long checkpoints = checkpointIntervalMillis >= 0 ? checkpointIntervalMillis : cluster != null ? 2000 : 0;
         Path outDir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -169,11 +162,6 @@ final class RunCommand implements Callable<Integer> {
                 checkpoints, topicPrefix);
     }
 
-    private void require(boolean ok, String option, Object value, String why) {
-        if (!ok) {
-            throw new ParameterException(spec.commandLine(), option + ": " + why + ", got '" + value + "'");
-        }
-    }
 
     static Properties loadProperties(Path file) throws IOException {
         Properties p = new Properties();

@@ -85,24 +85,17 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        require(promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
-        require(outputTokens > 1, "--output-tokens", outputTokens, "must be > 1 (TPOT needs two tokens)");
-        require(lifetimes >= 3 && Double.isFinite(lifetimes), "--lifetimes", lifetimes, "must be >= 3");
-        require(overload > 1 && Double.isFinite(overload), "--overload", overload, "must be > 1 (saturating load)");
-        require(parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
+        Options.require(spec, promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
+        Options.require(spec, outputTokens > 1, "--output-tokens", outputTokens, "must be > 1 (TPOT needs two tokens)");
+        Options.require(spec, lifetimes >= 3 && Double.isFinite(lifetimes), "--lifetimes", lifetimes, "must be >= 3");
+        Options.require(spec, overload > 1 && Double.isFinite(overload), "--overload", overload, "must be > 1 (saturating load)");
+        Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
         boolean prefill = switch (pool.trim().toLowerCase()) {
             case "decode" -> false;
             case "prefill" -> true;
             default -> throw new ParameterException(spec.commandLine(), "--pool: unknown value '" + pool + "' (expected decode or prefill)");
         };
-        List<SloSpec> sloSpecs = new ArrayList<>();
-        for (String s : slos) {
-            try {
-                sloSpecs.add(SloSpec.parse(s.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--slo: " + e.getMessage());
-            }
-        }
+        List<SloSpec> sloSpecs = Options.slos(spec, slos);
         List<Integer> caps = prefill ? List.of(0) : operatingPoints(sloSpecs);
         Path outDir = out != null ? out
                 : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -166,7 +159,7 @@ final class SweepCommand implements Callable<Integer> {
                 } catch (NumberFormatException e) {
                     throw new ParameterException(spec.commandLine(), "--batch-per-npu: not a number or 'auto', got '" + c + "'");
                 }
-                require(cap > 0, "--batch-per-npu", cap, "must be > 0");
+                Options.require(spec, cap > 0, "--batch-per-npu", cap, "must be > 0");
                 caps.add(cap);
             }
         }
@@ -282,9 +275,4 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private void require(boolean ok, String option, Object value, String why) {
-        if (!ok) {
-            throw new ParameterException(spec.commandLine(), option + ": " + why + ", got '" + value + "'");
-        }
-    }
 }

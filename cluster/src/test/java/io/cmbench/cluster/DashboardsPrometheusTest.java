@@ -39,7 +39,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Grafana dashboards of {@code dashboards/} against a REAL Prometheus (Debian's {@code /usr/bin/prometheus},
- * installed by {@code src/test/scripts/ensure-prometheus.sh}) scraping a real local cluster: a broker, a JobManager
+ * installed by {@code scripts/ensure-debian-package.sh}) scraping a real local cluster: a broker, a JobManager
  * and a TaskManager (2 slots) as separate JVMs, both jobs submitted unbounded from the shaded job jar, fed live by
  * the load generator. Every {@code expr} of every panel (and every variable's query) must return data.
  *
@@ -114,7 +114,7 @@ class DashboardsPrometheusTest {
         long t0 = System.nanoTime();
         Path prometheusBin = Path.of(System.getProperty("cmbench.prometheus", "/usr/bin/prometheus"));
         assertThat(Files.isExecutable(prometheusBin))
-                .as("Prometheus server %s is missing: src/test/scripts/ensure-prometheus.sh installs Debian's "
+                .as("Prometheus server %s is missing: scripts/ensure-debian-package.sh installs Debian's "
                         + "`prometheus` package (apt-get install -y --no-install-recommends prometheus)", prometheusBin)
                 .isTrue();
         Path jobJar = TestSupport.repoRoot().resolve("jobs/target/cmbench-jobs-0.1.0-SNAPSHOT-job.jar");

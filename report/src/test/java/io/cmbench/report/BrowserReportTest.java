@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The generated report in a real browser: Debian's chromium, headless. Fails (never skips) when chromium is
- * missing; {@code src/test/scripts/ensure-chromium.sh} installs it before the tests (see pom.xml).
+ * missing; {@code scripts/ensure-debian-package.sh} installs it before the tests (see pom.xml).
  * Leaves {@code target/report-screenshot.png} and {@code target/browser-report/run/report.html} behind.
  */
 class BrowserReportTest {
@@ -29,15 +29,15 @@ class BrowserReportTest {
     static void requireChromium() throws Exception {
         if (!HeadlessChromium.available()) {
             // pom.xml runs the script before the tests; when the test runs on its own (IDE), run it here
-            Path script = Path.of("src/test/scripts/ensure-chromium.sh");
+            Path script = Path.of("../scripts/ensure-debian-package.sh");
             if (Files.isRegularFile(script)) {
-                Process p = new ProcessBuilder("sh", script.toString()).inheritIO().start();
+                Process p = new ProcessBuilder("sh", script.toString(), "chromium", HeadlessChromium.BINARY.toString()).inheritIO().start();
                 p.waitFor();
             }
         }
         if (!HeadlessChromium.available()) {
             fail(HeadlessChromium.BINARY + " is missing: the browser test needs Debian's chromium. "
-                    + "src/test/scripts/ensure-chromium.sh installs it (apt-get install chromium, as root) and runs "
+                    + "scripts/ensure-debian-package.sh installs it (apt-get install chromium, as root) and runs "
                     + "before the tests; see its output above in the build log.");
         }
     }
