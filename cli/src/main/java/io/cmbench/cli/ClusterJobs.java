@@ -42,7 +42,8 @@ final class ClusterJobs {
     String submitEmulation(String bootstrap) {
         List<String> args = common(bootstrap);
         args.addAll(List.of("--seed", Long.toString(cfg.seed()), "--mode", cfg.mode().name(),
-                "--scenarios", cfg.scenarios().stream().map(ClusterJobs::scenarioArg).collect(Collectors.joining(","))));
+                "--scenarios", cfg.scenariosSource() != null ? scenariosFileArg(cfg.scenariosSource())
+                        : cfg.scenarios().stream().map(ClusterJobs::scenarioArg).collect(Collectors.joining(","))));
         return submit(EMULATION, args);
     }
 
@@ -82,6 +83,12 @@ final class ClusterJobs {
             String cause = rest.failure(jobId).map(JobFailure::rootCause).orElse("no exception recorded");
             throw new IllegalStateException(what + " job " + jobId + " ended " + state + ": " + cause);
         }
+    }
+
+    /** A scenario file by absolute path (the local cluster's JobManager reads it), a shipped set by name. */
+    static String scenariosFileArg(String source) {
+        Path p = Path.of(source);
+        return Files.isRegularFile(p) ? p.toAbsolutePath().toString() : source;
     }
 
     static String scenarioArg(ScenarioSpec s) {

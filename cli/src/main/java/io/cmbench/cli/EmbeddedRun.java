@@ -155,8 +155,7 @@ final class EmbeddedRun {
     }
 
     private void emulate(String bootstrap, KafkaTopics topics, long records) throws Exception {
-        EmulationJobConfig job = new EmulationJobConfig(bootstrap, topics, cfg.scenarios(), cfg.seed(), cfg.mode(),
-                true, cfg.kafkaProperties());
+        EmulationJobConfig job = cfg.emulationJob(bootstrap);
         job.validate();
         say("serving emulation on %s (parallelism %d, %d scenario(s)) ...", where(), cfg.parallelism(),
                 cfg.scenarios().size());

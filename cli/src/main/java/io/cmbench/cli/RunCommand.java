@@ -75,6 +75,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--mode", description = "full | decode-only | prefill-only (default: ${DEFAULT-VALUE}).", defaultValue = "full")
     String mode;
 
+    @Option(names = "--scenarios", paramLabel = "FILE|NAME",
+            description = {"Scenarios the same traffic fans out to: a YAML file or a shipped set (paper, cm384-vs-h800);",
+                    "default: the paper's deployment."})
+    String scenarios;
+
     @Option(names = "--batch-per-npu", description = "Override the decode batch cap per NPU (default: the deployment's).",
             defaultValue = "0")
     int batchPerNpu;
@@ -156,10 +161,19 @@ final class RunCommand implements Callable<Integer> {
         long checkpoints = checkpointIntervalMillis >= 0 ? checkpointIntervalMillis : cluster != null ? 2000 : 0;
         Path outDir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        return new RunConfig(seed, durationSeconds, rate, promptTokens, outputTokens, workload, parallelism, outDir,
+        RunConfig cfg = new RunConfig(seed, durationSeconds, rate, promptTokens, outputTokens, workload, parallelism, outDir,
                 windowSeconds, List.copyOf(sloSpecs), warmupWindows, drainWindows, kafkaPort, bootstrap,
                 loadProperties(clientProperties), List.of(scenario), emulationMode, quiet, cluster, clientProperties,
-                checkpoints, topicPrefix);
+                checkpoints, topicPrefix, null);
+        if (scenarios == null) {
+            return cfg;
+        }
+        Options.require(spec, batchPerNpu == 0, "--batch-per-npu", batchPerNpu, "goes with the default scenario; a scenario file sets its own caps");
+        try {
+            return cfg.withScenarios(scenarios);
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "--scenarios: " + e.getMessage());
+        }
     }
 
 

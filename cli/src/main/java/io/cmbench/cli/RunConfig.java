@@ -1,7 +1,10 @@
 package io.cmbench.cli;
 
 import io.cmbench.jobs.EmulationMode;
+import io.cmbench.jobs.EmulationJobConfig;
 import io.cmbench.jobs.KafkaTopics;
+import io.cmbench.model.scenario.Scenario;
+import io.cmbench.model.scenario.ScenarioFiles;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.model.ScenarioSpec;
 import java.nio.file.Path;
@@ -38,7 +41,8 @@ record RunConfig(
         String clusterRestAddress,
         Path kafkaPropertiesFile,
         long checkpointIntervalMillis,
-        String topicPrefix) {
+        String topicPrefix,
+        String scenariosSource) {
 
     /** An embedded run (MiniCluster), checkpointing off. */
     RunConfig(long seed, double durationSeconds, double requestsPerSec, int promptTokens, int outputTokens,
@@ -47,7 +51,26 @@ record RunConfig(
               List<ScenarioSpec> scenarios, EmulationMode mode, boolean quiet) {
         this(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism, outDir,
                 windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties, scenarios,
-                mode, quiet, null, null, 0L, "cmbench");
+                mode, quiet, null, null, 0L, "cmbench", null);
+    }
+
+    /**
+     * The scenarios of a scenario file or a shipped set ({@code paper}, {@code cm384-vs-h800}), with their policies
+     * (routing, context-cache size) — what {@code --scenarios} selects.
+     */
+    RunConfig withScenarios(String source) {
+        List<ScenarioSpec> specs = ScenarioFiles.resolve(source).stream().map(Scenario::spec).toList();
+        return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
+                outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
+                specs, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, source);
+    }
+
+    /** The emulation job's configuration for these scenarios (a scenario file's policies included). */
+    EmulationJobConfig emulationJob(String bootstrap) {
+        return scenariosSource == null
+                ? new EmulationJobConfig(bootstrap, topics(), scenarios, seed, mode, true, kafkaProperties)
+                : EmulationJobConfig.of(bootstrap, topics(), ScenarioFiles.resolve(scenariosSource), seed, mode, true,
+                        kafkaProperties);
     }
 
     KafkaTopics topics() {
@@ -57,20 +80,21 @@ record RunConfig(
     RunConfig withTopicPrefix(String prefix) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, prefix);
+                scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, prefix,
+                scenariosSource);
     }
 
     /** The same run with the Flink jobs submitted to a session cluster, checkpointing every interval. */
     RunConfig onCluster(String restAddress, long checkpointMillis) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                scenarios, mode, quiet, restAddress, kafkaPropertiesFile, checkpointMillis, topicPrefix);
+                scenarios, mode, quiet, restAddress, kafkaPropertiesFile, checkpointMillis, topicPrefix, scenariosSource);
     }
 
     RunConfig withCheckpointing(long checkpointMillis, Path propertiesFile) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                scenarios, mode, quiet, clusterRestAddress, propertiesFile, checkpointMillis, topicPrefix);
+                scenarios, mode, quiet, clusterRestAddress, propertiesFile, checkpointMillis, topicPrefix, scenariosSource);
     }
 
     long durationMicros() {

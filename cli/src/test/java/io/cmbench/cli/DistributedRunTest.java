@@ -91,7 +91,7 @@ class DistributedRunTest {
         return new RunConfig(c.seed(), c.durationSeconds(), c.requestsPerSec(), c.promptTokens(), c.outputTokens(),
                 c.workloadFile(), c.parallelism(), c.outDir(), c.windowSeconds(), c.slos(), c.warmupWindows(),
                 c.drainWindows(), 0, cluster.bootstrapServers(), c.kafkaProperties(), c.scenarios(), c.mode(), true,
-                cluster.restAddress(), null, 500L, prefix);
+                cluster.restAddress(), null, 500L, prefix, null);
     }
 
     private static void assertSameResults(Path expected, Path actual) throws Exception {
@@ -166,7 +166,7 @@ class DistributedRunTest {
         RunConfig c = onCluster(small(tmp.resolve("unreachable")), "unreachable");
         RunConfig unreachable = new RunConfig(c.seed(), c.durationSeconds(), c.requestsPerSec(), c.promptTokens(),
                 c.outputTokens(), null, 1, c.outDir(), c.windowSeconds(), c.slos(), 1, 1, 0, "127.0.0.1:" + closed,
-                new Properties(), c.scenarios(), c.mode(), true, cluster.restAddress(), null, 500L, "unreachable");
+                new Properties(), c.scenarios(), c.mode(), true, cluster.restAddress(), null, 500L, "unreachable", null);
         assertThatThrownBy(() -> new EmbeddedRun(unreachable, quiet()).run())
                 .hasMessageContaining("127.0.0.1:" + closed).hasMessageContaining("unreachable");
         // and the job itself, submitted straight to the cluster
@@ -190,7 +190,14 @@ class DistributedRunTest {
             Future<EmbeddedRun.Result> run = pool.submit(() -> new EmbeddedRun(cfg, quiet()).run());
             String jobId = awaitRunningEmulation(run);
             assertThat(cluster.rest().jobState(jobId)).as("fault injected mid-run").isEqualTo("RUNNING");
+            long t0 = System.nanoTime();
             fault.inject(jobId);
+            // recovery time: from the fault until every task runs again (or the job is done)
+            while (!run.isDone() && !cluster.rest().allTasksRunning(jobId)) {
+                sleep(100);
+            }
+            System.out.printf("RECOVERY %s: all tasks running again %.1f s after the fault was injected%n",
+                    cfg.topicPrefix(), (System.nanoTime() - t0) / 1e9);
             run.get(10, TimeUnit.MINUTES);
             return jobId;
         } finally {
