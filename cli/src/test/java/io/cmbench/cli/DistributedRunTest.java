@@ -192,12 +192,21 @@ class DistributedRunTest {
             assertThat(cluster.rest().jobState(jobId)).as("fault injected mid-run").isEqualTo("RUNNING");
             long t0 = System.nanoTime();
             fault.inject(jobId);
-            // recovery time: from the fault until every task runs again (or the job is done)
-            while (!run.isDone() && !cluster.rest().allTasksRunning(jobId)) {
+            // recovery time: from the fault until every task runs again, once the job has noticed (left RUNNING)
+            long noticeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+            boolean restarted = false;
+            while (!run.isDone() && System.nanoTime() < noticeDeadline) {
+                if (!cluster.rest().allTasksRunning(jobId)) {
+                    restarted = true;
+                    break;
+                }
                 sleep(100);
             }
-            System.out.printf("RECOVERY %s: all tasks running again %.1f s after the fault was injected%n",
-                    cfg.topicPrefix(), (System.nanoTime() - t0) / 1e9);
+            while (restarted && !run.isDone() && !cluster.rest().allTasksRunning(jobId)) {
+                sleep(100);
+            }
+            System.out.printf("RECOVERY %s: %s %.1f s after the fault was injected%n", cfg.topicPrefix(),
+                    restarted ? "all tasks running again" : "no restart; the job carried on, checked", (System.nanoTime() - t0) / 1e9);
             run.get(10, TimeUnit.MINUTES);
             return jobId;
         } finally {
