@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 /** {@code cmbench bench generator|pipeline}: throughput benchmarks, reported with the cores and memory they cost. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (commands, not tests): the generator against Kafka's own producer tool, and the whole pipeline.",
-        subcommands = {BenchCommand.Generator.class, BenchCommand.Pipeline.class})
+        subcommands = {BenchCommand.Generator.class, BenchCommand.Pipeline.class, BenchCommand.Analytics.class})
 final class BenchCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -234,6 +234,92 @@ final class BenchCommand {
                 System.out.printf("%-26s %.0f MB%n", "peak RSS (JVM + broker)", r.get("peak_rss_mb"));
             }
             return 0;
+        }
+    }
+
+    /**
+     * SLO analytics throughput: completion records per second through the analytics job (Kafka in, windows out),
+     * on synthetic completions published beforehand.
+     */
+    @Command(name = "analytics", mixinStandardHelpOptions = true,
+            description = "Completion records/s through the SLO analytics job (bounded, MiniCluster, embedded broker).")
+    static final class Analytics implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--completions", defaultValue = "1000000", description = "Completion records (default: ${DEFAULT-VALUE}).")
+        int completions;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Where logs go (default: runs/bench).")
+        Path out;
+
+        @Option(names = "--json", description = "JSON output only.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Options.require(spec, completions >= 1000, "--completions", completions, "must be >= 1000");
+            Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
+            Path dir = workDir(out).resolve("analytics");
+            Map<String, Object> r = new LinkedHashMap<>();
+            try (ResourceMeter meter = new ResourceMeter();
+                 EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("tmp"))) {
+                io.cmbench.jobs.KafkaTopics topics = io.cmbench.jobs.KafkaTopics.prefixed("bench");
+                KafkaTopicAdmin.createTopics(broker.bootstrapServers(), new Properties(), List.of(topics.completions(),
+                        topics.sloWindows(), topics.deadLetter()), Math.max(2, parallelism));
+                if (!json) {
+                    System.out.printf("publishing %,d synthetic completions ...%n", completions);
+                }
+                CompletionPublisher.publish(broker.bootstrapServers(), new Properties(), topics.completions(),
+                        syntheticCompletions(completions));
+                io.cmbench.jobs.AnalyticsJobConfig job = new io.cmbench.jobs.AnalyticsJobConfig(broker.bootstrapServers(),
+                        topics, 10_000_000L, 0L, io.cmbench.jobs.AnalyticsJobConfig.HOLD_UNTIL_END, 0L, SloSpec.defaults(),
+                        true, new Properties());
+                if (!json) {
+                    System.out.println("SLO analytics job ...");
+                }
+                double cpu0 = meter.cpuSecondsUsed();
+                long t0 = System.nanoTime();
+                io.cmbench.jobs.SloAnalyticsJob.runOnKafka(FlinkLocal.environment(parallelism, dir.resolve("tmp")), job);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double cpu = meter.cpuSecondsUsed() - cpu0;
+                r.put("completions", completions);
+                r.put("job_seconds", seconds);
+                r.put("completions_per_s", completions / seconds);
+                r.put("cores_used", cpu / seconds);
+                r.put("cores", Runtime.getRuntime().availableProcessors());
+                r.put("peak_rss_mb", meter.peakRssMb());
+            }
+            if (json) {
+                System.out.println(JSON.writeValueAsString(r));
+            } else {
+                System.out.printf("%n%-26s %,d%n", "completions", r.get("completions"));
+                System.out.printf("%-26s %.1f s (MiniCluster start included)%n", "analytics job", r.get("job_seconds"));
+                System.out.printf("%-26s %,.0f%n", "completions/s", r.get("completions_per_s"));
+                System.out.printf("%-26s %.1f of %d%n", "cores used", r.get("cores_used"), r.get("cores"));
+                System.out.printf("%-26s %.0f MB%n", "peak RSS (JVM + broker)", r.get("peak_rss_mb"));
+            }
+            return 0;
+        }
+
+        /** Completions over 100 simulated seconds of one scenario, with seeded latencies. */
+        static List<io.cmbench.schemas.Completion> syntheticCompletions(int n) {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+            List<io.cmbench.schemas.Completion> out = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                long arrival = 100_000_000L * i / n;
+                long first = arrival + 40_000 + rnd.nextLong(60_000);
+                long last = first + 255L * (12_000 + rnd.nextLong(40_000));
+                out.add(io.cmbench.schemas.Completion.newBuilder().setScenario("bench")
+                        .setRequestId(io.cmbench.loadgen.RequestStream.requestId(i)).setArrivalTimeMicros(arrival)
+                        .setPromptTokens(4096).setOutputTokens(256).setPrefillStartMicros(arrival).setPrefillEndMicros(first)
+                        .setKvTransferEndMicros(first).setFirstTokenMicros(first).setLastTokenMicros(last)
+                        .setDecodeInstance(0).setDecodeDie(i % 320).setPrefillNpus(96).setDecodeNpus(160).build());
+            }
+            return out;
         }
     }
 }

@@ -38,7 +38,9 @@ class SchemaRoundTripTest {
 
     static EngineStep step() {
         return EngineStep.newBuilder().setScenario("s").setPool(Pool.DECODE).setInstance(0).setStartMicros(10)
-                .setDurationMicros(15_000).setSequences(15_360).setTokens(26_112).setKvTokens(62_914_560L).setNpus(160).build();
+                .setDurationMicros(15_000).setSequences(15_360).setTokens(26_112).setKvTokens(62_914_560L).setNpus(160)
+                .setActiveDies(320).setMinSequencesPerDie(47).setMaxSequencesPerDie(49).setMaxKvTokensPerDie(200_000L)
+                .setCachedTokens(0).build();
     }
 
     static SloWindow window() {
@@ -50,7 +52,9 @@ class SchemaRoundTripTest {
         return SloWindow.newBuilder().setScenario("s").setWindowStartMicros(0).setWindowEndMicros(10_000_000)
                 .setDecodeNpus(160).setPrefillNpus(96).setCompletedRequests(3).setOutputTokens(768).setPromptTokens(12_288)
                 .setOutputTokensPerSecPerNpu(0.48).setPrefillTokensPerSecPerNpu(12.8).setSlos(List.of(r))
-                .setTtft(l).setTpot(l).setE2e(l).build();
+                .setTtft(l).setTpot(l).setE2e(l)
+                .setDieLoad(DieLoad.newBuilder().setDies(2).setMinTokens(256).setMeanTokens(384.0).setMaxTokens(512).build())
+                .build();
     }
 
     static DeadLetter deadLetter() {
@@ -105,6 +109,59 @@ class SchemaRoundTripTest {
         assertThat(read.get("requestId").toString()).isEqualTo("r0000000001");
         assertThat(read.get("promptTokens")).isEqualTo(4096);
         assertThat(read.get("prefixBlocks")).asList().containsExactly(11L, 22L);
+    }
+
+    /** {@code schema} without the named fields: what a writer built before they were added used. */
+    static Schema without(Schema schema, String... fields) {
+        List<String> drop = List.of(fields);
+        List<Schema.Field> kept = new java.util.ArrayList<>();
+        for (Schema.Field f : schema.getFields()) {
+            if (!drop.contains(f.name())) {
+                kept.add(new Schema.Field(f, f.schema()));
+            }
+        }
+        assertThat(kept).hasSize(schema.getFields().size() - drop.size());
+        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, kept);
+    }
+
+    /** Decodes a record written with {@code writer} (a subset of the fields of {@code r}'s schema) as today's class. */
+    static GenericRecord olderCopy(SpecificRecordBase r, Schema writer) {
+        GenericData.Record old = new GenericData.Record(writer);
+        for (Schema.Field f : writer.getFields()) {
+            old.put(f.name(), r.get(f.name()));
+        }
+        return old;
+    }
+
+    @Test
+    void recordsWrittenBeforeTheDieLoadFieldsReadWithTheirDefaults() throws IOException {
+        Schema oldStep = without(EngineStep.getClassSchema(), "activeDies", "minSequencesPerDie", "maxSequencesPerDie",
+                "maxKvTokensPerDie", "cachedTokens");
+        Schema oldWindow = without(SloWindow.getClassSchema(), "dieLoad");
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        store.addSchema(oldStep);
+        store.addSchema(oldWindow);
+
+        EngineStep step = EngineStep.createDecoder(store).decode(encode(olderCopy(step(), oldStep), oldStep));
+        assertThat(step.getKvTokens()).isEqualTo(62_914_560L);
+        assertThat(step.getActiveDies()).isZero();
+        assertThat(step.getMinSequencesPerDie()).isZero();
+        assertThat(step.getMaxSequencesPerDie()).isZero();
+        assertThat(step.getMaxKvTokensPerDie()).isZero();
+        assertThat(step.getCachedTokens()).isZero();
+
+        SloWindow w = SloWindow.createDecoder(store).decode(encode(olderCopy(window(), oldWindow), oldWindow));
+        assertThat(w.getOutputTokens()).isEqualTo(768);
+        assertThat(w.getDieLoad()).isEqualTo(DieLoad.newBuilder().setDies(0).setMinTokens(0).setMeanTokens(0.0)
+                .setMaxTokens(0).build());
+        // a builder that does not set the new fields gets the same defaults
+        assertThat(EngineStep.newBuilder(step()).clearActiveDies().build().getActiveDies()).isZero();
+    }
+
+    private static ByteBuffer encode(GenericRecord r, Schema schema) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new org.apache.avro.message.BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(r, out);
+        return ByteBuffer.wrap(out.toByteArray());
     }
 
     private static ByteBuffer encode(SpecificRecordBase r) throws IOException {

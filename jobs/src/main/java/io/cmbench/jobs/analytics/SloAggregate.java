@@ -9,7 +9,9 @@ import org.apache.flink.api.common.functions.AggregateFunction;
  * Folds completions into a {@link WindowAccumulator}. Definitions (docs/METRICS.md): TTFT = first − arrival,
  * E2E = last − arrival, TPOT = (last − first) / (n − 1) for n &ge; 2 output tokens (rounded to the nearest µs in the
  * histogram; one-token requests have no TPOT). SLO k is met when TTFT &le; its TTFT bound (if any) and
- * last − first &le; bound × (n − 1) (exact; trivially true for n = 1).
+ * last − first &le; bound × (n − 1) (exact; trivially true for n = 1). Output tokens are also summed per decode die
+ * (decodeInstance, decodeDie) for the window's die load; completions without a die (decodeDie &lt; 0: prefill-only,
+ * finished by the prefill, or measured without die information) are not counted there.
  */
 public class SloAggregate implements AggregateFunction<Completion, WindowAccumulator, WindowAccumulator> {
     private static final long serialVersionUID = 1L;
@@ -35,6 +37,9 @@ public class SloAggregate implements AggregateFunction<Completion, WindowAccumul
         a.count++;
         a.outputTokens += n;
         a.promptTokens += c.getPromptTokens();
+        if (c.getDecodeDie() >= 0) {
+            a.addDieTokens(WindowAccumulator.dieKey(c.getDecodeInstance(), c.getDecodeDie()), n);
+        }
         long ttft = Math.max(0L, c.getFirstTokenMicros() - c.getArrivalTimeMicros());
         long decodeSpan = Math.max(0L, c.getLastTokenMicros() - c.getFirstTokenMicros());
         a.ttft.recordValue(ttft);

@@ -2,6 +2,7 @@ package io.cmbench.jobs.analytics;
 
 import io.cmbench.jobs.LatencyHistograms;
 import io.cmbench.jobs.SloSpec;
+import io.cmbench.schemas.DieLoad;
 import io.cmbench.schemas.SloResult;
 import io.cmbench.schemas.SloWindow;
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import org.apache.flink.util.Collector;
 /**
  * Turns a window's accumulator into an {@link SloWindow}. Window bounds are simulated µs. Per-NPU rates divide by
  * the window length in seconds and by the scenario's decode (output, goodput) or prefill (prompt) NPU packages.
- * Windows without completions produce no record.
+ * Windows without completions produce no record. The die load (min/mean/max output tokens per decode die) covers
+ * the dies seen in the window's completions: a die that finished no request in the window is not visible.
  */
 public class SloWindowFunction extends ProcessWindowFunction<WindowAccumulator, SloWindow, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
@@ -53,6 +55,25 @@ public class SloWindowFunction extends ProcessWindowFunction<WindowAccumulator, 
                 .setTtft(LatencyHistograms.summary(a.ttft))
                 .setTpot(LatencyHistograms.summary(a.tpot))
                 .setE2e(LatencyHistograms.summary(a.e2e))
+                .setDieLoad(dieLoad(a))
+                .build();
+    }
+
+    /** Min, mean and max output tokens over the dies seen in the window (all zero when none). */
+    static DieLoad dieLoad(WindowAccumulator a) {
+        int dies = a.dieTokens.size();
+        if (dies == 0) {
+            return DieLoad.newBuilder().setDies(0).setMinTokens(0).setMeanTokens(0.0).setMaxTokens(0).build();
+        }
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long sum = 0;
+        for (long t : a.dieTokens.values()) {
+            min = Math.min(min, t);
+            max = Math.max(max, t);
+            sum += t;
+        }
+        return DieLoad.newBuilder().setDies(dies).setMinTokens(min).setMeanTokens((double) sum / dies).setMaxTokens(max)
                 .build();
     }
 

@@ -1,6 +1,8 @@
 package io.cmbench.jobs.analytics;
 
 import io.cmbench.jobs.LatencyHistograms;
+import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
@@ -22,6 +24,11 @@ public final class WindowAccumulator {
     public Histogram ttft;
     public Histogram tpot;
     public Histogram e2e;
+    /**
+     * Output tokens per decode die, keyed by {@link #dieKey(int, int)} of (decodeInstance, decodeDie); only
+     * completions with decodeDie &ge; 0. Sorted, so iteration and serialization are deterministic.
+     */
+    public TreeMap<Long, Long> dieTokens = new TreeMap<>();
 
     public WindowAccumulator() {
         this(0);
@@ -33,6 +40,16 @@ public final class WindowAccumulator {
         ttft = LatencyHistograms.newHistogram();
         tpot = LatencyHistograms.newHistogram();
         e2e = LatencyHistograms.newHistogram();
+    }
+
+    /** Key of die {@code die} of decode instance {@code instance}: sorts by instance, then die (die &ge; 0). */
+    public static long dieKey(int instance, int die) {
+        return ((long) instance << 32) | (die & 0xFFFF_FFFFL);
+    }
+
+    /** Adds {@code tokens} to the die's total. */
+    public void addDieTokens(long dieKey, long tokens) {
+        dieTokens.merge(dieKey, tokens, Long::sum);
     }
 
     /** Adds {@code other} into this. */
@@ -52,6 +69,9 @@ public final class WindowAccumulator {
         ttft.add(o.ttft);
         tpot.add(o.tpot);
         e2e.add(o.e2e);
+        for (Map.Entry<Long, Long> e : o.dieTokens.entrySet()) {
+            addDieTokens(e.getKey(), e.getValue());
+        }
         return this;
     }
 }

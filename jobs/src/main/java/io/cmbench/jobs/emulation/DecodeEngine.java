@@ -15,6 +15,11 @@ public class DecodeEngine {
     public int stepSequences;
     public long stepKvTokens;
     public long stepTokens;
+    /** Per-die load of the running step (EngineStep activeDies, min/maxSequencesPerDie, maxKvTokensPerDie). */
+    public int stepActiveDies;
+    public int stepMinSeqsPerDie;
+    public int stepMaxSeqsPerDie;
+    public long stepMaxKvPerDie;
     /** Requests running (admitted, not finished). */
     public int active;
     /** FCFS waiting queue = MapState entries [queueHead, queueTail). */

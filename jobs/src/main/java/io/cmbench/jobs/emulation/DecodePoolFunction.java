@@ -32,7 +32,8 @@ import org.apache.flink.util.Collector;
  * number of steps is drawn ({@link MtpDraw}) and it is stored under its finishing step. A step lasts
  * {@code decodeStepMicros(sequences per die, KV tokens per die)} and costs O(dies) thanks to per-die aggregates
  * ({@link DecodeEngine}). At the end of a step the requests finishing there are emitted as {@link Completion}
- * (lastToken = step end) and the step as an {@link EngineStep} on {@link Stages#STEPS}. Within one timestamp:
+ * (lastToken = step end) and the step as an {@link EngineStep} on {@link Stages#STEPS}, with its per-die load
+ * (active dies, min/max sequences per die, max KV per die) taken from the same O(dies) pass at the step's start. Within one timestamp:
  * finish the step, enqueue arrivals, admit, start the next step.
  *
  * <p>First token: FULL mode — the prefill's, delivered at the end of the KV transfer (firstToken = kvTransferEnd), decode produces outputTokens − 1 tokens, a
@@ -111,7 +112,9 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
                     .setScenario(scenario).setPool(Pool.DECODE).setInstance(RequestJob.instanceOf(key))
                     .setStartMicros(eng.stepStart).setDurationMicros(t - eng.stepStart)
                     .setSequences(eng.stepSequences).setTokens(eng.stepTokens).setKvTokens(eng.stepKvTokens)
-                    .setNpus(layout.decodeNpusPerInstance()).build());
+                    .setNpus(layout.decodeNpusPerInstance())
+                    .setActiveDies(eng.stepActiveDies).setMinSequencesPerDie(eng.stepMinSeqsPerDie)
+                    .setMaxSequencesPerDie(eng.stepMaxSeqsPerDie).setMaxKvTokensPerDie(eng.stepMaxKvPerDie).build());
             List<DecodeSeq> done = finishing.get(eng.steps);
             if (done != null) {
                 done.sort(Comparator.comparing(d -> d.job.requestId));
@@ -156,10 +159,20 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
                 long[] kv = new long[dies];
                 long kvSum = 0;
                 long tokens = 0;
+                int activeDies = 0;
+                int minSeqs = Integer.MAX_VALUE;
+                int maxSeqs = 0;
+                long maxKv = 0;
                 for (int d = 0; d < dies; d++) {
                     kv[d] = seqs[d] == 0 ? 0 : DecodeEngine.toTokens(eng.kvBase[d] + eng.rate[d] * eng.steps);
                     kvSum += kv[d];
                     tokens += eng.rate[d];
+                    if (seqs[d] > 0) {
+                        activeDies++;
+                    }
+                    minSeqs = Math.min(minSeqs, seqs[d]);
+                    maxSeqs = Math.max(maxSeqs, seqs[d]);
+                    maxKv = Math.max(maxKv, kv[d]);
                 }
                 long dur = Math.max(1L, model.decodeStepMicros(seqs, kv));
                 eng.running = true;
@@ -168,6 +181,10 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
                 eng.stepSequences = eng.active;
                 eng.stepKvTokens = kvSum;
                 eng.stepTokens = DecodeEngine.toTokens(tokens);
+                eng.stepActiveDies = activeDies;
+                eng.stepMinSeqsPerDie = minSeqs;
+                eng.stepMaxSeqsPerDie = maxSeqs;
+                eng.stepMaxKvPerDie = maxKv;
                 ctx.timerService().registerEventTimeTimer(eng.stepEnd);
                 if (mode == EmulationMode.DECODE_ONLY) {
                     for (DecodeSeq d : admitted) {

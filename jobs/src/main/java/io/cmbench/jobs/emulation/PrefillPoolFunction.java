@@ -39,7 +39,8 @@ import org.apache.flink.util.Collector;
  * <ol>
  *   <li>batches ending at t, by instance index: each request of the batch (FCFS order) gets prefillEnd = t (in
  *       FULL mode also its first token), writes its prefix blocks back to the cache, is routed to a decode instance
- *       ({@link DecodeRouter}), and is emitted; one {@link EngineStep} per batch on {@link Stages#STEPS};</li>
+ *       ({@link DecodeRouter}), and is emitted; one {@link EngineStep} per batch on {@link Stages#STEPS} (its
+ *       cachedTokens = the batch's cache-hit tokens);</li>
  *   <li>arrivals at t, in requestId order: cache lookup (hit = longest cached prefix of whole blocks, at most
  *       prompt − 1 tokens, see {@link ContextCache}), routing to a prefill instance — LEAST_LOADED: the fewest
  *       outstanding uncached prompt tokens (queued + running; ties: lowest index), ROUND_ROBIN: in turn — and FCFS
@@ -129,6 +130,7 @@ public class PrefillPoolFunction extends KeyedProcessFunction<Long, RequestJob, 
             }
             int seqs = 0;
             long tokens = 0;
+            long cachedTokens = 0;
             for (RequestJob j : inflight.get(i)) {
                 j.prefillEndMicros = t;
                 j.kvTransferEndMicros = -1;
@@ -141,13 +143,15 @@ public class PrefillPoolFunction extends KeyedProcessFunction<Long, RequestJob, 
                 j.decodeInstance = mode == EmulationMode.PREFILL_ONLY ? -1 : st.decodeRouter.route(policy.decodeRouting(), j);
                 seqs++;
                 tokens += j.promptTokens;
+                cachedTokens += j.cacheHitTokens;
                 out.collect(j);
             }
             inflight.remove(i);
             ctx.output(Stages.STEPS, EngineStep.newBuilder()
                     .setScenario(scenarios.get(s).name()).setPool(Pool.PREFILL).setInstance(i)
                     .setStartMicros(st.batchStart[i]).setDurationMicros(t - st.batchStart[i]).setSequences(seqs)
-                    .setTokens(tokens).setKvTokens(0).setNpus(layout.prefillNpusPerInstance()).build());
+                    .setTokens(tokens).setKvTokens(0).setNpus(layout.prefillNpusPerInstance())
+                    .setCachedTokens(cachedTokens).build());
             st.running[i] = false;
         }
 

@@ -75,8 +75,12 @@ class SloAnalyticsPipelineTest {
                     continue;
                 }
             }
-            out.add(completion(s, "r" + i, arrival, first, last, 100 + rng.nextInt(3000), n,
-                    s.equals("A") ? 4 : 8, s.equals("A") ? 2 : 0));
+            Completion c = completion(s, "r" + i, arrival, first, last, 100 + rng.nextInt(3000), n,
+                    s.equals("A") ? 4 : 8, s.equals("A") ? 2 : 0);
+            // decode dies (instance 0..2, die -1..4); die -1 = no decode die (finished by the prefill, measured)
+            c.setDecodeInstance(i / 6 % 3);
+            c.setDecodeDie(i % 6 - 1);
+            out.add(c);
         }
         // boundary cases: last token exactly at a window start belongs to that window
         out.add(completion("A", "edge", 2 * SEC - 40_000, 2 * SEC - 20_000, 2 * SEC, 10, 3, 4, 2));
@@ -204,6 +208,25 @@ class SloAnalyticsPipelineTest {
             assertLatency(w.getTtft(), ttft);
             assertLatency(w.getTpot(), tpot);
             assertLatency(w.getE2e(), e2e);
+            // die load: output tokens per (decodeInstance, decodeDie) seen in the window, die -1 not counted
+            Map<List<Integer>, Long> perDie = new java.util.HashMap<>();
+            for (Completion c : cs) {
+                if (c.getDecodeDie() >= 0) {
+                    perDie.merge(List.of(c.getDecodeInstance(), c.getDecodeDie()), (long) c.getOutputTokens(), Long::sum);
+                }
+            }
+            io.cmbench.schemas.DieLoad d = w.getDieLoad();
+            assertThat(d.getDies()).isEqualTo(perDie.size());
+            if (perDie.isEmpty()) {
+                assertThat(d.getMinTokens()).isZero();
+                assertThat(d.getMeanTokens()).isZero();
+                assertThat(d.getMaxTokens()).isZero();
+            } else {
+                assertThat(d.getMinTokens()).isEqualTo(Collections.min(perDie.values()));
+                assertThat(d.getMaxTokens()).isEqualTo(Collections.max(perDie.values()));
+                assertThat(d.getMeanTokens()).isCloseTo(
+                        perDie.values().stream().mapToLong(Long::longValue).sum() / (double) perDie.size(), within(1e-9));
+            }
         }
     }
 
@@ -217,6 +240,14 @@ class SloAnalyticsPipelineTest {
         assertThat(windows).noneMatch(w -> w.getWindowStartMicros() == SEC);
         assertThat(windows).extracting(SloWindow::getWindowStartMicros).contains(0L, 2 * SEC, 3 * SEC);
         assertThat(windows).anySatisfy(w -> assertThat(w.getTpot().getCount()).isLessThan(w.getCompletedRequests()));
+        // the data exercise the die load: windows with many unevenly loaded dies and completions without a die,
+        // and (sparse tail windows) windows whose completions have no die at all
+        assertThat(windows).anySatisfy(w -> {
+            assertThat(w.getDieLoad().getDies()).isGreaterThan(10);
+            assertThat(w.getDieLoad().getMinTokens()).isLessThan(w.getDieLoad().getMaxTokens());
+            assertThat(w.getDieLoad().getMeanTokens() * w.getDieLoad().getDies()).isLessThan(w.getOutputTokens());
+        });
+        assertThat(windows).anySatisfy(w -> assertThat(w.getDieLoad().getDies()).isZero());
     }
 
     @Test

@@ -80,6 +80,13 @@ class DecodePoolFunctionTest {
         assertThat(steps.get(0).getKvTokens()).isEqualTo(102);
         // step 2: x (52) + z (51)
         assertThat(steps.get(1).getKvTokens()).isEqualTo(103);
+        // per-die load: steps 1-2 one sequence on each die; steps 3-4 only z on die 1 (die 0 idle)
+        assertThat(steps).extracting(EngineStep::getActiveDies).containsExactly(2, 2, 1, 1);
+        assertThat(steps).extracting(EngineStep::getMinSequencesPerDie).containsExactly(1, 1, 0, 0);
+        assertThat(steps).extracting(EngineStep::getMaxSequencesPerDie).containsExactly(1, 1, 1, 1);
+        // largest KV on one die: 51 (x, y), 52 (x), then z 52 and 53
+        assertThat(steps).extracting(EngineStep::getMaxKvTokensPerDie).containsExactly(51L, 52L, 52L, 53L);
+        assertThat(steps).extracting(EngineStep::getCachedTokens).containsOnly(0L);
 
         assertThat(h.numKeyedStateEntries()).as("state left after every request left").isZero();
         assertThat(h.numEventTimeTimers()).isZero();
@@ -98,6 +105,16 @@ class DecodePoolFunctionTest {
         h.processWatermark(1_000);
         // dies hold 2 and 1 sequences -> 10 + 3 x 2 = 16
         assertThat(h.extractOutputValues()).extracting(Completion::getLastTokenMicros).containsOnly(16L);
+        // a, c on die 0 and b on die 1, each with KV 10 + 1
+        List<EngineStep> steps = h.getSideOutput(Stages.STEPS).stream().map(StreamRecord::getValue).toList();
+        assertThat(steps).singleElement().satisfies(st -> {
+            assertThat(st.getSequences()).isEqualTo(3);
+            assertThat(st.getActiveDies()).isEqualTo(2);
+            assertThat(st.getMinSequencesPerDie()).isEqualTo(1);
+            assertThat(st.getMaxSequencesPerDie()).isEqualTo(2);
+            assertThat(st.getMaxKvTokensPerDie()).isEqualTo(22);
+            assertThat(st.getKvTokens()).isEqualTo(33);
+        });
         h.close();
     }
 

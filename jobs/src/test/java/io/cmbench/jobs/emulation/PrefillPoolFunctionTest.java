@@ -105,6 +105,12 @@ class PrefillPoolFunctionTest {
         assertThat(steps.get(0).getNpus()).isEqualTo(2);
         assertThat(steps.get(1).getStartMicros()).isEqualTo(905);
         assertThat(steps.get(1).getTokens()).isEqualTo(300);
+        assertThat(steps).allSatisfy(st -> {
+            assertThat(st.getCachedTokens()).as("no cache").isZero();
+            assertThat(st.getActiveDies()).as("decode-only fields stay at their defaults").isZero();
+            assertThat(st.getMaxSequencesPerDie()).isZero();
+            assertThat(st.getMaxKvTokensPerDie()).isZero();
+        });
 
         // no request state left (pending, queue, in-flight): only the scenario's O(instances) engine/router counters
         assertThat(h.numKeyedStateEntries()).as("state left after every request left").isEqualTo(1);
@@ -147,6 +153,10 @@ class PrefillPoolFunctionTest {
         assertThat(out.get("d").prefillEndMicros).isEqualTo(760 + 5 + 250 + 1);
         assertThat(out.get("e").prefillEndMicros).isEqualTo(1016);
         assertThat(out.values()).allSatisfy(j -> assertThat(j.prefixBlocks).as("blocks dropped after prefill").isNull());
+        // batches {a}, {b, c}, {d, e}: their cached prompt tokens
+        List<EngineStep> steps = h.getSideOutput(Stages.STEPS).stream().map(StreamRecord::getValue).toList();
+        assertThat(steps).extracting(EngineStep::getStartMicros).containsExactly(0L, 355L, 760L);
+        assertThat(steps).extracting(EngineStep::getCachedTokens).containsExactly(0L, 300L, 100L + 299L);
         // no request state left; the scenario's counters and the cache remain
         assertThat(h.numKeyedStateEntries()).isEqualTo(2);
         assertThat(h.numEventTimeTimers()).isZero();

@@ -56,6 +56,8 @@ public final class ServingOracle {
         long stepStart;
         int stepSeqs;
         long stepTokens, stepKv;
+        int stepActiveDies, stepMinSeqs, stepMaxSeqs;
+        long stepMaxKv;
     }
 
     private final List<ScenarioSpec> scenarios;
@@ -224,9 +226,11 @@ public final class ServingOracle {
             List<Req> batch = batches.get(i);
             batches.set(i, null);
             long tokens = 0;
+            long cached = 0;
             for (Req q : batch) {
                 q.prefillEnd = t;
                 tokens += q.r.getPromptTokens();
+                cached += q.hit;
                 outstanding[i] -= q.r.getPromptTokens() - q.hit;
                 writeBack(q.r.getPrefixBlocks(), q.r.getPrefixBlockTokens());
                 if (mode == EmulationMode.PREFILL_ONLY) {
@@ -241,7 +245,8 @@ public final class ServingOracle {
             }
             steps.add(EngineStep.newBuilder().setScenario(name).setPool(Pool.PREFILL).setInstance(i)
                     .setStartMicros(batchStart[i]).setDurationMicros(t - batchStart[i]).setSequences(batch.size())
-                    .setTokens(tokens).setKvTokens(0).setNpus(layout.prefillNpusPerInstance()).build());
+                    .setTokens(tokens).setKvTokens(0).setNpus(layout.prefillNpusPerInstance())
+                    .setCachedTokens(cached).build());
             schedulePrefillStart(t);
         }
 
@@ -370,6 +375,13 @@ public final class ServingOracle {
             d.stepStart = t;
             d.stepSeqs = d.running.size();
             d.stepKv = kvSum;
+            // per-die load, straight from the running sequences
+            java.util.Set<Integer> activeDies = new java.util.HashSet<>();
+            d.running.forEach(q -> activeDies.add(q.die));
+            d.stepActiveDies = activeDies.size();
+            d.stepMinSeqs = java.util.Arrays.stream(seqs).min().orElse(0);
+            d.stepMaxSeqs = java.util.Arrays.stream(seqs).max().orElse(0);
+            d.stepMaxKv = java.util.Arrays.stream(kv).max().orElse(0);
             d.stepTokens = round(rateSum);
             if (mode == EmulationMode.DECODE_ONLY) {
                 for (Req q : admitted) {
@@ -385,7 +397,9 @@ public final class ServingOracle {
             d.steps++;
             steps.add(EngineStep.newBuilder().setScenario(name).setPool(Pool.DECODE).setInstance(i)
                     .setStartMicros(d.stepStart).setDurationMicros(t - d.stepStart).setSequences(d.stepSeqs)
-                    .setTokens(d.stepTokens).setKvTokens(d.stepKv).setNpus(layout.decodeNpusPerInstance()).build());
+                    .setTokens(d.stepTokens).setKvTokens(d.stepKv).setNpus(layout.decodeNpusPerInstance())
+                    .setActiveDies(d.stepActiveDies).setMinSequencesPerDie(d.stepMinSeqs)
+                    .setMaxSequencesPerDie(d.stepMaxSeqs).setMaxKvTokensPerDie(d.stepMaxKv).build());
             List<Req> done = new ArrayList<>();
             for (Req q : d.running) {
                 if (q.finishStep == d.steps) {
