@@ -186,12 +186,26 @@ class DistributedRunTest {
      */
     private String interrupted(RunConfig cfg, Fault fault) throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
+        java.util.concurrent.ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.atomic.AtomicBoolean injecting = new java.util.concurrent.atomic.AtomicBoolean();
         try {
+            // As a process supervisor (systemd, Kubernetes) would: a TaskManager that Flink shuts down on a fatal
+            // error (its Kafka writer failing while a task is cleaned up during the broker outage) is replaced.
+            supervisor.scheduleWithFixedDelay(() -> {
+                if (!injecting.get() && cluster.taskManagers().isEmpty()) {
+                    System.out.println("supervisor: no TaskManager alive, starting " + cluster.startTaskManager());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             Future<EmbeddedRun.Result> run = pool.submit(() -> new EmbeddedRun(cfg, quiet()).run());
             String jobId = awaitRunningEmulation(run);
             assertThat(cluster.rest().jobState(jobId)).as("fault injected mid-run").isEqualTo("RUNNING");
             long t0 = System.nanoTime();
-            fault.inject(jobId);
+            injecting.set(true);
+            try {
+                fault.inject(jobId);
+            } finally {
+                injecting.set(false);
+            }
             // recovery time: from the fault until every task runs again, once the job has noticed (left RUNNING)
             long noticeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
             boolean restarted = false;
@@ -210,6 +224,8 @@ class DistributedRunTest {
             run.get(10, TimeUnit.MINUTES);
             return jobId;
         } finally {
+            supervisor.shutdownNow();
+            supervisor.awaitTermination(1, TimeUnit.MINUTES);
             pool.shutdownNow();
         }
     }
