@@ -68,6 +68,11 @@ public final class KafkaRequestPublisher implements AutoCloseable {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "cmbench-load-generator");
+    // A broker starved of CPU (a loaded 2-core machine) can take longer than the default 30 s to answer. A
+    // timed-out in-flight request makes the idempotent producer resend a partition's sequence from 0, which
+    // the broker refuses (OutOfOrderSequence) until the batch expires: seen in CI. Wait longer instead.
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
     if (extra != null) {
       for (String name : extra.stringPropertyNames()) {
         p.put(name, extra.getProperty(name));
