@@ -151,6 +151,10 @@ public final class ServingEmulationJob {
                                                                  SerializableFunction<T, String> key, Properties props) {
         boolean exactlyOnce = env.getCheckpointConfig().isCheckpointingEnabled();
         Properties producer = new Properties();
+        // A starved broker (a loaded machine) may answer after the default 30 s request timeout; a timed-out request
+        // makes an idempotent producer reset its sequence numbers, which the broker then refuses. Wait longer.
+        producer.setProperty("request.timeout.ms", "120000");
+        producer.setProperty("delivery.timeout.ms", "300000");
         if (exactlyOnce) {
             // The broker refuses transactions longer than its max (15 min); Flink's default is 1 h.
             producer.setProperty("transaction.timeout.ms", "600000");
