@@ -42,6 +42,15 @@ final class BenchCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** Where a benchmark writes its logs, and whether it prints JSON only: shared by every benchmark. */
+    static final class Output {
+        @Option(names = "--out", paramLabel = "DIR", description = "Where logs and run data go (default: runs/bench).")
+        Path out;
+
+        @Option(names = "--json", description = "JSON output only.")
+        boolean json;
+    }
+
     static Path workDir(Path out) throws IOException {
         Path dir = out != null ? out : Path.of("runs", "bench");
         Files.createDirectories(dir);
@@ -59,18 +68,16 @@ final class BenchCommand {
         @Option(names = "--records", defaultValue = "500000", description = "Records per tool (default: ${DEFAULT-VALUE}).")
         long records;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Where logs go (default: runs/bench).")
-        Path out;
 
-        @Option(names = "--json", description = "JSON output only.")
-        boolean json;
+        @picocli.CommandLine.Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
             if (records < 1000) {
                 throw new ParameterException(spec.commandLine(), "--records: must be >= 1000, got '" + records + "'");
             }
-            Path dir = workDir(out);
+            Path dir = workDir(output.out);
             Properties producer = new Properties();
             // The same producer settings for both tools.
             producer.put("acks", "all");
@@ -102,7 +109,7 @@ final class BenchCommand {
                 result.put("ratio", ours.recordsPerSecond() / theirs[0]);
                 result.put("cores", Runtime.getRuntime().availableProcessors());
             }
-            if (json) {
+            if (output.json) {
                 System.out.println(JSON.writeValueAsString(result));
             } else {
                 System.out.printf("%n%-28s %12s %10s %10s%n", "tool", "records/s", "MB/s", "bytes/rec");
@@ -146,7 +153,7 @@ final class BenchCommand {
         }
 
         private void log(String fmt, Object... args) {
-            if (!json) {
+            if (!output.json) {
                 System.out.printf(fmt + "%n", args);
             }
         }
@@ -171,11 +178,9 @@ final class BenchCommand {
         @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/bench).")
-        Path out;
 
-        @Option(names = "--json", description = "JSON output only.")
-        boolean json;
+        @picocli.CommandLine.Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
@@ -188,7 +193,7 @@ final class BenchCommand {
                 default -> throw new ParameterException(spec.commandLine(),
                         "--mode: unknown value '" + mode + "' (expected decode-only or full)");
             };
-            Path dir = workDir(out).resolve("pipeline");
+            Path dir = workDir(output.out).resolve("pipeline");
             ScenarioSpec paper = ScenarioSpec.paperDefault();
             RooflineCostModel model = CostModels.build(paper.profile(), paper.model(), paper.deployment(), 0);
             int cap = model.layout().decodeBatchCapPerNpu();
@@ -201,7 +206,7 @@ final class BenchCommand {
             try (ResourceMeter meter = new ResourceMeter();
                  EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("tmp"))) {
                 RunConfig cfg = new RunConfig(42L, duration, rate, 4096, 256, null, parallelism, dir, 10,
-                        SloSpec.defaults(), 1, 1, 0, broker.bootstrapServers(), new Properties(), List.of(paper), m, json);
+                        SloSpec.defaults(), 1, 1, 0, broker.bootstrapServers(), new Properties(), List.of(paper), m, output.json);
                 double cpuBefore = meter.cpuSecondsUsed();
                 double wallBefore = meter.wallSeconds();
                 EmbeddedRun.Result result = new EmbeddedRun(cfg, System.out).run();
@@ -221,7 +226,7 @@ final class BenchCommand {
                 r.put("cores", Runtime.getRuntime().availableProcessors());
                 r.put("peak_rss_mb", meter.peakRssMb());
             }
-            if (json) {
+            if (output.json) {
                 System.out.println(JSON.writeValueAsString(r));
             } else {
                 System.out.printf("%n%-26s %s%n", "mode", r.get("mode"));
@@ -253,24 +258,22 @@ final class BenchCommand {
         @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Where logs go (default: runs/bench).")
-        Path out;
 
-        @Option(names = "--json", description = "JSON output only.")
-        boolean json;
+        @picocli.CommandLine.Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
             Options.require(spec, completions >= 1000, "--completions", completions, "must be >= 1000");
             Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
-            Path dir = workDir(out).resolve("analytics");
+            Path dir = workDir(output.out).resolve("analytics");
             Map<String, Object> r = new LinkedHashMap<>();
             try (ResourceMeter meter = new ResourceMeter();
                  EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("tmp"))) {
                 io.cmbench.jobs.KafkaTopics topics = io.cmbench.jobs.KafkaTopics.prefixed("bench");
                 KafkaTopicAdmin.createTopics(broker.bootstrapServers(), new Properties(), List.of(topics.completions(),
                         topics.sloWindows(), topics.deadLetter()), Math.max(2, parallelism));
-                if (!json) {
+                if (!output.json) {
                     System.out.printf("publishing %,d synthetic completions ...%n", completions);
                 }
                 CompletionPublisher.publish(broker.bootstrapServers(), new Properties(), topics.completions(),
@@ -278,7 +281,7 @@ final class BenchCommand {
                 io.cmbench.jobs.AnalyticsJobConfig job = new io.cmbench.jobs.AnalyticsJobConfig(broker.bootstrapServers(),
                         topics, 10_000_000L, 0L, io.cmbench.jobs.AnalyticsJobConfig.HOLD_UNTIL_END, 0L, SloSpec.defaults(),
                         true, new Properties());
-                if (!json) {
+                if (!output.json) {
                     System.out.println("SLO analytics job ...");
                 }
                 double cpu0 = meter.cpuSecondsUsed();
@@ -293,7 +296,7 @@ final class BenchCommand {
                 r.put("cores", Runtime.getRuntime().availableProcessors());
                 r.put("peak_rss_mb", meter.peakRssMb());
             }
-            if (json) {
+            if (output.json) {
                 System.out.println(JSON.writeValueAsString(r));
             } else {
                 System.out.printf("%n%-26s %,d%n", "completions", r.get("completions"));
