@@ -94,8 +94,4 @@ final class ClusterJobs {
     static String scenarioArg(ScenarioSpec s) {
         return String.join(":", s.name(), s.profile(), s.model(), s.deployment(), Integer.toString(s.decodeBatchCapPerNpu()));
     }
-
-    FlinkRestClient rest() {
-        return rest;
-    }
 }
