@@ -286,12 +286,15 @@ final class BenchCommand {
                 }
                 double cpu0 = meter.cpuSecondsUsed();
                 long t0 = System.nanoTime();
-                io.cmbench.jobs.SloAnalyticsJob.runOnKafka(FlinkLocal.environment(parallelism, dir.resolve("tmp")), job);
+                double netSeconds = io.cmbench.jobs.SloAnalyticsJob.runOnKafka(
+                        FlinkLocal.environment(parallelism, dir.resolve("tmp")), job).getNetRuntime() / 1e3;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double cpu = meter.cpuSecondsUsed() - cpu0;
                 r.put("completions", completions);
                 r.put("job_seconds", seconds);
                 r.put("completions_per_s", completions / seconds);
+                r.put("job_net_seconds", netSeconds);
+                r.put("completions_per_s_net", completions / netSeconds);
                 r.put("cores_used", cpu / seconds);
                 r.put("cores", Runtime.getRuntime().availableProcessors());
                 r.put("peak_rss_mb", meter.peakRssMb());

@@ -19,6 +19,7 @@ import io.cmbench.schemas.EngineStep;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -71,7 +72,7 @@ public final class ServingEmulationJob {
                 .process(new ValidateAndFanOut(scenarios, costModels, cfg.mode()), Stages.JOB_TYPE)
                 .name("validate-fanout").uid("validate-fanout");
         DataStream<DeadLetter> deadLetters = jobs.getSideOutput(Stages.DEAD_LETTERS);
-        AvroTypeInfo<Completion> completionType = AvroTypeInfo.forClass(Completion.class);
+        TypeInformation<Completion> completionType = AvroTypeInfo.forClass(Completion.class);
 
         DataStream<Completion> completions;
         DataStream<EngineStep> steps;

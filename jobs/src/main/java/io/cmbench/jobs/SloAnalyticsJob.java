@@ -1,6 +1,11 @@
 package io.cmbench.jobs;
 
 import io.cmbench.jobs.analytics.LateToDeadLetter;
+import io.cmbench.jobs.analytics.LocalWindowAggregator;
+import io.cmbench.jobs.analytics.MergePartials;
+import io.cmbench.jobs.analytics.PartialWindowAssigner;
+import io.cmbench.jobs.analytics.WindowPartial;
+import io.cmbench.jobs.analytics.WindowPartialSerializer;
 import io.cmbench.jobs.analytics.SloAggregate;
 import io.cmbench.jobs.analytics.SloMetrics;
 import io.cmbench.jobs.analytics.SloWindowFunction;
@@ -40,6 +45,8 @@ public final class SloAnalyticsJob {
 
     public static final OutputTag<Completion> LATE =
             new OutputTag<>("late-completions", AvroTypeInfo.forClass(Completion.class));
+    /** Partials the keyed window stage found late: cannot happen (partials precede their watermark); counted if it does. */
+    static final OutputTag<WindowPartial> LATE_PARTIALS = new OutputTag<>("late-partials", WindowPartialSerializer.TYPE);
 
     /**
      * @param windows one record per (scenario, window) with at least one completion; with allowed lateness a window
@@ -75,18 +82,28 @@ public final class SloAnalyticsJob {
         WindowAssigner<Object, TimeWindow> assigner = cfg.sliding()
                 ? SlidingEventTimeWindows.of(Duration.ofMillis(cfg.windowSizeMicros()), Duration.ofMillis(cfg.slideMicros()))
                 : TumblingEventTimeWindows.of(Duration.ofMillis(cfg.windowSizeMicros()));
-        SingleOutputStreamOperator<SloWindow> windows = completions
-                .keyBy(Completion::getScenario, Types.STRING)
-                .window(assigner)
+        // Two phases: each subtask folds its completions into per-window partials (no per-record shuffle), then one
+        // keyed window per scenario merges them. Late handling happens in the first phase, on the completions.
+        SingleOutputStreamOperator<WindowPartial> partials = completions
+                .transform("slo-window-partials", WindowPartialSerializer.TYPE, new LocalWindowAggregator(assigner,
+                        cfg.allowedLatenessMicros(), new SloAggregate(slos), LATE))
+                .uid("slo-window-partials");
+        SingleOutputStreamOperator<SloWindow> windows = partials
+                .keyBy(WindowPartial::scenario, Types.STRING)
+                .window(new PartialWindowAssigner())
                 .allowedLateness(Duration.ofMillis(cfg.allowedLatenessMicros()))
-                .sideOutputLateData(LATE)
-                .aggregate(new SloAggregate(slos), new SloWindowFunction(slos), WindowAccumulatorTypeInfo.INSTANCE,
+                .sideOutputLateData(LATE_PARTIALS)
+                .aggregate(new MergePartials(slos.size()), new SloWindowFunction(slos), WindowAccumulatorTypeInfo.INSTANCE,
                         WindowAccumulatorTypeInfo.INSTANCE, AvroTypeInfo.forClass(SloWindow.class))
                 .name("slo-windows").uid("slo-windows");
-        DataStream<Completion> late = windows.getSideOutput(LATE);
+        DataStream<Completion> late = partials.getSideOutput(LATE);
+        String topic = cfg.topics().completions();
         DataStream<DeadLetter> deadLetters = late
-                .map(new LateToDeadLetter(cfg.topics().completions()), AvroTypeInfo.forClass(DeadLetter.class))
-                .name("late-completions").uid("late-completions");
+                .map(new LateToDeadLetter(topic), AvroTypeInfo.forClass(DeadLetter.class))
+                .name("late-completions").uid("late-completions")
+                .union(windows.getSideOutput(LATE_PARTIALS)
+                        .map(p -> LateToDeadLetter.forPartial(p, topic), AvroTypeInfo.forClass(DeadLetter.class))
+                        .name("late-partials").uid("late-partials"));
         return new AnalyticsStreams(windows, late, deadLetters);
     }
 
@@ -97,7 +114,7 @@ public final class SloAnalyticsJob {
         @Override
         public void processElement(Envelope e, Context ctx, Collector<Completion> out) throws Exception {
             if (e.kind == Envelope.Kind.COMPLETION) {
-                out.collect(Envelope.decodeCompletion(e.payload));
+                out.collect(e.completion());
             } else {
                 ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter("decode-completion", e, e.field,
                         e.reason == null ? "not a completion record: " + e.kind : e.reason));
@@ -109,6 +126,9 @@ public final class SloAnalyticsJob {
     public static JobExecutionResult runOnKafka(StreamExecutionEnvironment env, AnalyticsJobConfig cfg) throws Exception {
         cfg.validate();
         ServingEmulationJob.requireReachable(cfg.bootstrapServers(), cfg.kafkaProperties());
+        // No defensive copy of every completion between chained operators: no function here modifies its input or
+        // keeps a reference to it after returning (the window totals copy what they merge).
+        env.getConfig().enableObjectReuse();
         KafkaTopics t = cfg.topics();
         // Watermarks per partition from the payload's lastTokenMicros. A streaming run must not wait forever for a
         // partition that gets no completions (few scenarios, low load): after a wall-clock pause it is idle.

@@ -39,4 +39,15 @@ public class LateToDeadLetter extends RichMapFunction<Completion, DeadLetter> {
                 .setPayload(ByteBuffer.wrap(io.cmbench.jobs.serde.Envelope.toBytes(c.toByteBuffer())))
                 .build();
     }
+
+    /** A partial the keyed window stage dropped as late: its completions are gone, so say how many and where. */
+    public static DeadLetter forPartial(WindowPartial p, String sourceTopic) {
+        return DeadLetter.newBuilder()
+                .setStage(STAGE).setSourceTopic(sourceTopic).setSourcePartition(-1).setSourceOffset(-1)
+                .setField("windowStartMicros")
+                .setReason("late partial: " + p.totals.count + " completions of scenario '" + p.scenario()
+                        + "' for window [" + p.windowStartMicros + ", " + p.windowEndMicros + ") µs arrived after it closed")
+                .setPayload(ByteBuffer.wrap(new byte[0]))
+                .build();
+    }
 }

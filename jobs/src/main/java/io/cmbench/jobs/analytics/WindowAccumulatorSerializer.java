@@ -1,13 +1,13 @@
 package io.cmbench.jobs.analytics;
 
 import io.cmbench.jobs.LatencyHistograms;
+import io.cmbench.jobs.serde.StatelessSerializer;
 import java.io.IOException;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -19,7 +19,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * {@code SimpleTypeSerializerSnapshot}-based snapshot), 4 = with them, appended after the histograms. State written
  * in version 3 is read by {@link WithoutDieTokens} and migrated (its windows then have no die totals).
  */
-public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<WindowAccumulator> {
+public final class WindowAccumulatorSerializer extends StatelessSerializer<WindowAccumulator> {
     private static final long serialVersionUID = 1L;
     public static final WindowAccumulatorSerializer INSTANCE = new WindowAccumulatorSerializer();
 
@@ -38,9 +38,6 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
         return to.mergeFrom(from);
     }
 
-    @Override public WindowAccumulator copy(WindowAccumulator from, WindowAccumulator reuse) { return copy(from); }
-    @Override public int getLength() { return -1; }
-
     @Override
     public void serialize(WindowAccumulator a, DataOutputView out) throws IOException {
         write(a, out, true);
@@ -51,15 +48,6 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
         return read(in, true);
     }
 
-    @Override
-    public WindowAccumulator deserialize(WindowAccumulator reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
 
     static void write(WindowAccumulator a, DataOutputView out, boolean dieTokens) throws IOException {
         out.writeBoolean(a.scenario != null);
@@ -137,21 +125,15 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
     }
 
     /** Reads (and writes) state in the format without per-die totals: restoring version-3 state only. */
-    static final class WithoutDieTokens extends TypeSerializerSingleton<WindowAccumulator> {
+    static final class WithoutDieTokens extends StatelessSerializer<WindowAccumulator> {
         private static final long serialVersionUID = 1L;
         static final WithoutDieTokens INSTANCE = new WithoutDieTokens();
 
         @Override public boolean isImmutableType() { return false; }
         @Override public WindowAccumulator createInstance() { return new WindowAccumulator(); }
         @Override public WindowAccumulator copy(WindowAccumulator from) { return WindowAccumulatorSerializer.INSTANCE.copy(from); }
-        @Override public WindowAccumulator copy(WindowAccumulator from, WindowAccumulator reuse) { return copy(from); }
-        @Override public int getLength() { return -1; }
         @Override public void serialize(WindowAccumulator a, DataOutputView out) throws IOException { write(a, out, false); }
         @Override public WindowAccumulator deserialize(DataInputView in) throws IOException { return read(in, false); }
-        @Override public WindowAccumulator deserialize(WindowAccumulator reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-        @Override public void copy(DataInputView in, DataOutputView out) throws IOException { serialize(deserialize(in), out); }
         @Override public TypeSerializerSnapshot<WindowAccumulator> snapshotConfiguration() {
             return new Snapshot(VERSION_WITHOUT_DIE_TOKENS);
         }

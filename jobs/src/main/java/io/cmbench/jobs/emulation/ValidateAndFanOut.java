@@ -62,7 +62,7 @@ public class ValidateAndFanOut extends ProcessFunction<Envelope, RequestJob> {
                             + " (partition not in arrival-time order)"));
             return;
         }
-        RequestEvent r = Envelope.decodeRequest(e.payload);
+        RequestEvent r = e.request();
         String id = r.getRequestId();
         long[] blocks = null;
         if (mode != EmulationMode.DECODE_ONLY && r.getPrefixBlocks() != null && !r.getPrefixBlocks().isEmpty()) {

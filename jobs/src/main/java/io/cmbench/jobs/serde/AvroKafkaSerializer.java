@@ -30,7 +30,7 @@ public final class AvroKafkaSerializer<T extends SpecificRecordBase> implements 
 
     @Override
     public void open(SerializationSchema.InitializationContext ctx, KafkaSinkContext sinkCtx) {
-        SpecificData data = SpecificData.getForClass(type);
+        SpecificData data = AvroModels.forClass(type);
         encoder = new BinaryMessageEncoder<>(data, data.getSchema(type));
     }
 

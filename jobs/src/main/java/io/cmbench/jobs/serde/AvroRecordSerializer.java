@@ -35,7 +35,7 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase> extends Ty
 
     private void init() {
         if (schema == null) {
-            SpecificData data = SpecificData.getForClass(type);
+            SpecificData data = AvroModels.forClass(type);
             schema = data.getSchema(type);
             writer = new SpecificDatumWriter<>(schema, data);
             reader = new SpecificDatumReader<>(schema, schema, data);

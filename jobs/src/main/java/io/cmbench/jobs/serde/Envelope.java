@@ -7,8 +7,10 @@ import io.cmbench.schemas.RequestEvent;
 /**
  * One raw Kafka record, classified at the source (so that watermarks can be generated per partition from the
  * payload's event time): the payload as received, where it came from, and either its event time or why it is
- * unusable. Flink POJO.
+ * unusable. Never modified after it is built ({@link EnvelopeSerializer} relies on that to hand the same instance
+ * to chained operators, so the record decoded at the source is decoded only once).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(EnvelopeTypeInfo.Factory.class)
 public class Envelope {
     public enum Kind { REQUEST, HEARTBEAT, COMPLETION, INVALID }
 
@@ -21,8 +23,26 @@ public class Envelope {
     public long eventTime;
     public String field;
     public String reason;
+    /** The payload as decoded by the classification (REQUEST/HEARTBEAT: RequestEvent, COMPLETION: Completion). */
+    private transient Object decoded;
 
     public Envelope() {}
+
+    /** The request record (kind REQUEST or HEARTBEAT), decoded at most once per instance. */
+    public RequestEvent request() throws java.io.IOException {
+        if (!(decoded instanceof RequestEvent)) {
+            decoded = decodeRequest(payload);
+        }
+        return (RequestEvent) decoded;
+    }
+
+    /** The completion record (kind COMPLETION), decoded at most once per instance. */
+    public Completion completion() throws java.io.IOException {
+        if (!(decoded instanceof Completion)) {
+            decoded = decodeCompletion(payload);
+        }
+        return (Completion) decoded;
+    }
 
     public boolean valid() {
         return kind != Kind.INVALID;
@@ -54,6 +74,7 @@ public class Envelope {
         } catch (Exception ex) {
             return e.invalid(null, "undecodable RequestEvent: " + ex);
         }
+        e.decoded = r;
         if (r.getArrivalTimeMicros() < 0) {
             return e.invalid("arrivalTimeMicros", "must be >= 0, got " + r.getArrivalTimeMicros());
         }
@@ -95,6 +116,7 @@ public class Envelope {
         } catch (Exception ex) {
             return e.invalid(null, "undecodable Completion: " + ex);
         }
+        e.decoded = c;
         if (c.getScenario() == null || c.getScenario().isBlank()) {
             return e.invalid("scenario", "must not be blank");
         }
@@ -127,11 +149,11 @@ public class Envelope {
     }
 
     public static RequestEvent decodeRequest(byte[] payload) throws java.io.IOException {
-        return RequestEvent.getDecoder().decode(payload);
+        return AvroModels.REQUEST_DECODER.decode(payload, new RequestEvent()); // a fresh instance: no reflection
     }
 
     public static Completion decodeCompletion(byte[] payload) throws java.io.IOException {
-        return Completion.getDecoder().decode(payload);
+        return AvroModels.COMPLETION_DECODER.decode(payload, new Completion()); // a fresh instance: no reflection
     }
 
     /** Test and in-memory helper: encodes the request and classifies it as a Kafka record would be. */

@@ -26,6 +26,6 @@ public final class EnvelopeDeserializer implements KafkaRecordDeserializationSch
 
     @Override
     public TypeInformation<Envelope> getProducedType() {
-        return TypeInformation.of(Envelope.class);
+        return EnvelopeTypeInfo.INSTANCE;
     }
 }

@@ -37,6 +37,16 @@ public record Deployment(
                           boolean sharedDedicated, String attentionParallelism, int attentionTp, int batchTokensPerNpu,
                           int microbatches, double expertLoadImbalance, double runtimeReservePerDie) {}
 
+    /** The same deployment with another number of prefill microbatches (1 or 2), for the overlap ablation. */
+    public Deployment withPrefillMicrobatches(int microbatches) {
+        if (microbatches < 1 || microbatches > 2) throw new IllegalArgumentException("prefill microbatches must be 1 or 2, got " + microbatches);
+        Prefill p = prefill;
+        Prefill q = new Prefill(p.instances(), p.npusPerInstance(), p.expertParallel(), p.redundantExperts(), p.sharedDedicated(),
+                p.attentionParallelism(), p.attentionTp(), p.batchTokensPerNpu(), microbatches, p.expertLoadImbalance(),
+                p.runtimeReservePerDie());
+        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, decode, q, kvTransferPlane);
+    }
+
     /** Bytes per element of a data type name. */
     public static double bytesOf(String dtype) {
         return switch (dtype) {

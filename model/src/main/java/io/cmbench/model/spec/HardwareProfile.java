@@ -64,6 +64,16 @@ public record HardwareProfile(
 
     public Factor factor(String n) { return efficiency.get(n); }
 
+    /** The same profile with every compute peak multiplied by {@code scale}: a sensitivity, never a calibration. */
+    public HardwareProfile withPeaksScaled(double scale) {
+        if (!(scale > 0)) throw new IllegalArgumentException("peak scale must be > 0, got " + scale);
+        Map<String, Double> peaks = new LinkedHashMap<>();
+        peakOpsPerDie.forEach((dtype, ops) -> peaks.put(dtype, ops * scale));
+        return new HardwareProfile(name, description, npuName, diesPerNpu, dieToDieBandwidth, cubeCores, vectorCores,
+                Map.copyOf(peaks), hbmBytesPerDie, hbmBandwidthPerDie, npusPerNode, nodes, ubBandwidthPerDie, ubPaths,
+                rdmaBandwidthPerDie, rdmaLatency, vpcBandwidthPerNode, vpcLatency, poolReadPath, poolWritePath, efficiency, ep);
+    }
+
     /** Builds and validates a profile from its YAML root node. */
     public static HardwareProfile fromYaml(YamlNode root) {
         root.allowOnly("name", "description", "npu", "topology", "planes", "memory_pool", "efficiency", "ep_collectives");

@@ -90,6 +90,7 @@ class ModelCommandTest {
         assertThat(run("validate", "--output", f.toString())).isZero();
         String md = Files.readString(f);
         assertThat(md).contains("6,688").contains("1,943").contains("gemm_compute").contains("INT8 grouped GEMM");
+        assertThat(md).contains("further published results").contains("5,655").contains("Missing decode time");
         assertThat(out.toString()).contains("prefill");
     }
 }

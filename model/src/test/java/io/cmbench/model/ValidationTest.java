@@ -1,0 +1,146 @@
+package io.cmbench.model;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.cmbench.model.Validation.Ablation;
+import io.cmbench.model.Validation.LinearFit;
+import io.cmbench.model.Validation.MissingTime;
+import io.cmbench.model.Validation.Row;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The published rows beyond the reference sheet, the ablations and the missing-time diagnosis of VALIDATION.md. */
+class ValidationTest {
+    private final List<Row> rows = Validation.rows();
+
+    private List<Row> further() {
+        return rows.stream().filter(r -> r.group().equals(Validation.FURTHER_GROUP)).toList();
+    }
+
+    private Row row(int batchPerNpu, String quantity) {
+        return further().stream().filter(r -> r.conditions().startsWith("batch " + batchPerNpu + "/NPU,")
+                && r.quantity().equals(quantity)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void furtherDecodeRowsCarryThePublishedValues() {
+        assertThat(row(128, "TPOT").published()).isEqualTo(46.8);
+        assertThat(row(128, "throughput").published()).isEqualTo(2733);
+        assertThat(row(112, "TPOT").published()).isEqualTo(47.4);
+        assertThat(row(112, "throughput").published()).isEqualTo(2360);
+        assertThat(row(24, "TPOT").published()).isEqualTo(24.6);
+        assertThat(row(24, "throughput").published()).isEqualTo(974);
+        assertThat(row(128, "TPOT").conditions()).contains("mean KV 1,536");
+        assertThat(row(112, "TPOT").conditions()).contains("mean KV 2,176");
+        assertThat(row(24, "TPOT").conditions()).contains("mean KV 4,224");
+    }
+
+    @Test
+    void publishedThroughputIsBatchOverTpot() {
+        // the paper's rows are consistent with throughput = batch / TPOT (rounding of the TPOT only)
+        for (var p : Validation.FURTHER_DECODE) {
+            assertThat(p.tokensPerSecondPerNpu()).as("batch %d", p.batchPerNpu())
+                    .isCloseTo(p.batchPerNpu() / (p.tpotMs() / 1e3), within(0.002 * p.tokensPerSecondPerNpu()));
+        }
+    }
+
+    @Test
+    void furtherRowsUseTheModelAtTheMeanKvAndAreNotTargets() {
+        for (var p : Validation.FURTHER_DECODE) {
+            double tpotMs = Validation.modelDecode(p).tpotMicros() / 1e3;
+            assertThat(row(p.batchPerNpu(), "TPOT").model()).isCloseTo(tpotMs, within(1e-9));
+            assertThat(row(p.batchPerNpu(), "throughput").model()).isCloseTo(p.batchPerNpu() / (tpotMs / 1e3), within(1e-6));
+        }
+        assertThat(further()).hasSize(7).noneMatch(Row::target);
+    }
+
+    @Test
+    void errorsAreModelOverPublishedMinusOne() {
+        for (Row r : further()) {
+            assertThat(r.relativeError()).as(r.caseName()).isCloseTo(r.model() / r.published() - 1, within(1e-12));
+        }
+        Row b24 = row(24, "TPOT");
+        assertThat(b24.relativeError()).isCloseTo(b24.model() / 24.6 - 1, within(1e-12));
+    }
+
+    @Test
+    void defaultEplbPrefillShowsThePerfectBalanceModel() {
+        Row p = further().stream().filter(r -> r.caseName().equals("prefill, default EPLB")).findFirst().orElseThrow();
+        Row perfect = rows.stream().filter(r -> r.group().equals(Validation.REFERENCE_GROUP) && r.caseName().equals("prefill"))
+                .findFirst().orElseThrow();
+        assertThat(p.published()).isEqualTo(5655);
+        assertThat(p.model()).isEqualTo(perfect.model());
+        assertThat(p.conditions()).contains("model assumes perfect balance; shown for context");
+    }
+
+    @Test
+    void ablationsHaveThePublishedValuesAndTheModelsSign() {
+        List<Ablation> a = Validation.ablations();
+        assertThat(a).hasSize(3);
+        assertThat(a.get(0).publishedLow()).isEqualTo(0.058);
+        assertThat(a.get(0).publishedHigh()).isEqualTo(0.094);
+        assertThat(a.get(0).model()).isPositive();   // overlap never loses (adaptive policy)
+        assertThat(a.get(1).publishedLow()).isEqualTo(0.44);
+        assertThat(a.get(1).model()).isPositive();   // two query tokens cost more than one
+        assertThat(a.get(2).publishedLow()).isEqualTo(-0.24);
+        assertThat(a.get(2).model()).isNegative();
+    }
+
+    @Test
+    void missingTimeIsTheStepDifferencePerLayer() {
+        List<MissingTime> missing = Validation.missingDecodeTime();
+        assertThat(missing).extracting(m -> m.point().batchPerNpu()).containsExactly(8, 24, 96, 112, 128);
+        for (MissingTime m : missing) {
+            assertThat(m.publishedStepMs()).isCloseTo(m.point().tpotMs() * 1.7, within(1e-9));
+            assertThat(m.missingMicrosPerLayer()).isCloseTo((m.publishedStepMs() - m.modelStepMs()) * 1e3 / 62, within(1e-9));
+            assertThat(m.tokensPerDie()).isEqualTo(m.point().batchPerNpu() * 2 / 2.0);
+        }
+        assertThat(missing.get(0).missingMicrosPerLayer()).isNegative();   // batch 8: the model is slow
+        LinearFit fit = Validation.missingTimeFit(missing);
+        assertThat(fit.interceptMicros()).isPositive();
+        assertThat(fit.slopeMicrosPerToken()).isPositive();
+    }
+
+    @Test
+    void fitIsExactOnALine() {
+        var p = Validation.FURTHER_DECODE.get(0);
+        List<MissingTime> line = List.of(new MissingTime(p, 1, 0, 0, 24, 100 + 2 * 24.0),
+                new MissingTime(p, 1, 0, 0, 96, 100 + 2 * 96.0), new MissingTime(p, 1, 0, 0, 128, 100 + 2 * 128.0));
+        LinearFit fit = Validation.missingTimeFit(line);
+        assertThat(fit.interceptMicros()).isCloseTo(100, within(1e-9));
+        assertThat(fit.slopeMicrosPerToken()).isCloseTo(2, within(1e-9));
+        assertThat(fit.maxResidualMicros()).isCloseTo(0, within(1e-9));
+    }
+
+    @Test
+    void cannPeakIsASensitivityBoundedByThePeakRatio() {
+        assertThat(Validation.cannBf16PeakFlopsPerDie()).isCloseTo(363.7e12, within(0.1e12));
+        double peakRatio = 376e12 / Validation.cannBf16PeakFlopsPerDie() - 1;
+        assertThat(Validation.cannPeakTpotSensitivity()).isPositive().isLessThanOrEqualTo(peakRatio + 1e-9);
+    }
+
+    @Test
+    void onePrefillMicrobatchAddsCommunicationToCompute() {
+        RooflineCostModel cm = TestSpecs.paper();
+        RooflineCostModel one = new RooflineCostModel(cm.profile(), cm.modelSpec(), cm.deployment().withPrefillMicrobatches(1), 0, null);
+        int[] prompts = new int[64];
+        java.util.Arrays.fill(prompts, 4096);
+        PrefillResult r = one.prefill(prompts, null);
+        assertThat(r.moeLayerMicros()).isCloseTo(r.layerTotals().get("compute_moe_layer") + r.layerTotals().get("communication_moe_layer"),
+                within(1e-6));
+        assertThat(r.layerTotals().get("overlapped")).isZero();
+    }
+
+    @Test
+    void markdownHasTheNewSectionAndTheDiagnosis() {
+        String md = Validation.markdown();
+        assertThat(md).contains("### " + Validation.FURTHER_GROUP)
+                .contains("| 46.80 ms |").contains("2,733 tok/s/NPU").contains("2,360 tok/s/NPU").contains("974 tok/s/NPU")
+                .contains("5,655 tok/s/NPU").contains("+5.8 to +9.4 %").contains("+44.0 %").contains("-24.0 %")
+                .contains("decode throughput under different TPOT SLOs").contains("ablation: MTP")
+                .contains("NOT used by the model").contains("xDeepServe").contains("Ascend910_9391.ini");
+    }
+}
