@@ -39,6 +39,16 @@ class ValidationTest {
     }
 
     @Test
+    void deepSeekProfileRowsUseTheH800WhatIfAtTheProfilesConditions() {
+        List<Row> profile = rows.stream().filter(r -> r.group().contains("H800 profile")).toList();
+        assertThat(profile).extracting(Row::published).containsExactly(7839.0, 50.2);
+        assertThat(profile).noneMatch(Row::target);
+        RooflineCostModel h = CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0);
+        assertThat(profile.get(1).model()).isCloseTo(h.decodeUniform(128, 4096).tpotMicros() / 1e3, within(1e-9));
+        assertThat(h.layout().prefillTokenBudgetPerInstance() / h.layout().prefillNpusPerInstance()).isEqualTo(16384);
+    }
+
+    @Test
     void publishedThroughputIsBatchOverTpot() {
         // the paper's rows are consistent with throughput = batch / TPOT (rounding of the TPOT only)
         for (var p : Validation.FURTHER_DECODE) {
