@@ -5,8 +5,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.cmbench.model.Validation.Ablation;
-import io.cmbench.model.Validation.LinearFit;
-import io.cmbench.model.Validation.MissingTime;
+import io.cmbench.model.DecodeGapDiagnosis.LinearFit;
+import io.cmbench.model.DecodeGapDiagnosis.MissingTime;
 import io.cmbench.model.Validation.Row;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,7 +101,7 @@ class ValidationTest {
 
     @Test
     void missingTimeIsTheStepDifferencePerLayer() {
-        List<MissingTime> missing = Validation.missingDecodeTime();
+        List<MissingTime> missing = DecodeGapDiagnosis.missingDecodeTime();
         assertThat(missing).extracting(m -> m.point().batchPerNpu()).containsExactly(8, 24, 96, 112, 128);
         for (MissingTime m : missing) {
             assertThat(m.publishedStepMs()).isCloseTo(m.point().tpotMs() * 1.7, within(1e-9));
@@ -109,7 +109,7 @@ class ValidationTest {
             assertThat(m.tokensPerDie()).isEqualTo(m.point().batchPerNpu() * 2 / 2.0);
         }
         assertThat(missing.get(0).missingMicrosPerLayer()).isNegative();   // batch 8: the model is slow
-        LinearFit fit = Validation.missingTimeFit(missing);
+        LinearFit fit = DecodeGapDiagnosis.missingTimeFit(missing);
         assertThat(fit.interceptMicros()).isPositive();
         assertThat(fit.slopeMicrosPerToken()).isPositive();
     }
@@ -119,7 +119,7 @@ class ValidationTest {
         var p = Validation.FURTHER_DECODE.get(0);
         List<MissingTime> line = List.of(new MissingTime(p, 1, 0, 0, 24, 100 + 2 * 24.0),
                 new MissingTime(p, 1, 0, 0, 96, 100 + 2 * 96.0), new MissingTime(p, 1, 0, 0, 128, 100 + 2 * 128.0));
-        LinearFit fit = Validation.missingTimeFit(line);
+        LinearFit fit = DecodeGapDiagnosis.missingTimeFit(line);
         assertThat(fit.interceptMicros()).isCloseTo(100, within(1e-9));
         assertThat(fit.slopeMicrosPerToken()).isCloseTo(2, within(1e-9));
         assertThat(fit.maxResidualMicros()).isCloseTo(0, within(1e-9));
@@ -127,9 +127,9 @@ class ValidationTest {
 
     @Test
     void cannPeakIsASensitivityBoundedByThePeakRatio() {
-        assertThat(Validation.cannBf16PeakFlopsPerDie()).isCloseTo(363.7e12, within(0.1e12));
-        double peakRatio = 376e12 / Validation.cannBf16PeakFlopsPerDie() - 1;
-        assertThat(Validation.cannPeakTpotSensitivity()).isPositive().isLessThanOrEqualTo(peakRatio + 1e-9);
+        assertThat(DecodeGapDiagnosis.cannBf16PeakFlopsPerDie()).isCloseTo(363.7e12, within(0.1e12));
+        double peakRatio = 376e12 / DecodeGapDiagnosis.cannBf16PeakFlopsPerDie() - 1;
+        assertThat(DecodeGapDiagnosis.cannPeakTpotSensitivity()).isPositive().isLessThanOrEqualTo(peakRatio + 1e-9);
     }
 
     @Test

@@ -1,0 +1,152 @@
+package io.cmbench.model;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The decode time the model is missing at the paper's published decode points, its straight-line fit on tokens per
+ * die, and the sourced candidates (the "Missing decode time" section of VALIDATION.md). A diagnosis: nothing here
+ * feeds back into the model — applying it would be a factor fitted to end-to-end results.
+ */
+public final class DecodeGapDiagnosis {
+    private DecodeGapDiagnosis() {}
+
+    /**
+     * Decode time the model does not carry at one published point: (published step - model step) / layers, where a
+     * step is TPOT x 1.7 and the layers are the 61 main ones plus the MTP module's.
+     */
+    public record MissingTime(Validation.DecodePoint point, int modelMicrobatches, double publishedStepMs, double modelStepMs,
+                              double tokensPerDie, double missingMicrosPerLayer) {}
+
+    /** missing µs per layer ≈ interceptMicros + slopeMicrosPerToken x tokens per die (least squares). */
+    public record LinearFit(double interceptMicros, double slopeMicrosPerToken, double maxResidualMicros) {}
+
+    /** Below this batch the decode step is weight- and alpha-bound, where the model is already slow: not in the fit. */
+    static final int FIT_MIN_BATCH_PER_NPU = 24;
+
+    // CANN platform config of the 910C die (Ascend910_9391.ini, hicann runtime): a sensitivity of the BF16 peak
+    static final int CANN_CUBE_CORES = 24;
+    static final double CANN_CUBE_FREQ_HZ = 1850e6;
+    static final int CANN_FP16_MACS_PER_CORE = 4096;
+
+    /** Missing decode time per layer at every published decode point (reference sheet and further rows), by batch. */
+    public static List<MissingTime> missingDecodeTime() {
+        RooflineCostModel cm = Validation.paperModel();
+        int layers = cm.modelSpec().layers() + cm.modelSpec().mtpModules();
+        double tokensPerSequence = 1 + cm.mtpSpeculativeTokens();
+        List<Validation.DecodePoint> points = new ArrayList<>(Validation.FURTHER_DECODE);
+        points.add(Validation.REF_BATCH_8);
+        points.add(Validation.REF_BATCH_96);
+        points.sort(Comparator.comparingInt(Validation.DecodePoint::batchPerNpu));
+        List<MissingTime> list = new ArrayList<>();
+        for (Validation.DecodePoint p : points) {
+            DecodeResult d = Validation.modelDecode(p);
+            double publishedStepMs = p.tpotMs() * Validation.PAPER_TOKENS_PER_STEP;
+            double modelStepMs = d.stepMicros() / 1e3;
+            double tokensPerDie = p.batchPerNpu() * tokensPerSequence / cm.profile().diesPerNpu();
+            list.add(new MissingTime(p, d.microbatches(), publishedStepMs, modelStepMs, tokensPerDie,
+                    (publishedStepMs - modelStepMs) * 1e3 / layers));
+        }
+        return list;
+    }
+
+    /** Least squares of missing µs per layer on tokens per die, from batch 24 up. A diagnosis, never applied. */
+    public static LinearFit missingTimeFit(List<MissingTime> points) {
+        List<MissingTime> used = points.stream().filter(m -> m.point().batchPerNpu() >= FIT_MIN_BATCH_PER_NPU).toList();
+        int n = used.size();
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (MissingTime m : used) {
+            sx += m.tokensPerDie();
+            sy += m.missingMicrosPerLayer();
+            sxx += m.tokensPerDie() * m.tokensPerDie();
+            sxy += m.tokensPerDie() * m.missingMicrosPerLayer();
+        }
+        double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+        double intercept = (sy - slope * sx) / n;
+        double maxResidual = 0;
+        for (MissingTime m : used) {
+            maxResidual = Math.max(maxResidual, Math.abs(m.missingMicrosPerLayer() - intercept - slope * m.tokensPerDie()));
+        }
+        return new LinearFit(intercept, slope, maxResidual);
+    }
+
+    /** BF16 peak per die from CANN's platform config: cores x clock x MACs x 2 FLOP. */
+    static double cannBf16PeakFlopsPerDie() {
+        return CANN_CUBE_CORES * CANN_CUBE_FREQ_HZ * CANN_FP16_MACS_PER_CORE * 2.0;
+    }
+
+    /** Relative change of the batch-96 TPOT with every compute peak scaled to CANN's BF16 figure (not applied). */
+    static double cannPeakTpotSensitivity() {
+        RooflineCostModel cm = Validation.paperModel();
+        double scale = cannBf16PeakFlopsPerDie() / cm.profile().peak("bf16");
+        RooflineCostModel scaled = new RooflineCostModel(cm.profile().withPeaksScaled(scale), cm.modelSpec(), cm.deployment(), 0, null);
+        return scaled.decodeUniform(96, 4096).tpotMicros() / Validation.modelDecode(Validation.REF_BATCH_96).tpotMicros() - 1;
+    }
+
+    /** Missing decode time per layer, its straight-line fit and the sourced candidates: a diagnosis, never applied. */
+    static void appendTo(StringBuilder sb) {
+        List<MissingTime> missing = missingDecodeTime();
+        LinearFit fit = missingTimeFit(missing);
+        RooflineCostModel cm = Validation.paperModel();
+        int layers = cm.modelSpec().layers() + cm.modelSpec().mtpModules();
+        sb.append("\n### Missing decode time (a diagnosis; NOT used by the model)\n\n");
+        sb.append(String.format(Locale.ROOT, """
+                Published step = published TPOT x 1.7, model step = model TPOT x 1.7; missing per layer = (published step -
+                model step) / %d layers (61 + the MTP module's). Tokens per die per step = batch x 2 / 2 (two query tokens
+                per sequence with MTP, two dies per NPU), before any microbatch split.
+
+                | batch/NPU | mean KV | model microbatches | published step | model step | missing per layer | tokens per die per step |
+                |---:|---:|---:|---:|---:|---:|---:|
+                """, layers));
+        for (MissingTime m : missing) {
+            sb.append(String.format(Locale.ROOT, "| %d | %,d | %d | %.2f ms | %.2f ms | %+.0f us | %.0f |%n", m.point().batchPerNpu(),
+                    m.point().kvTokens(), m.modelMicrobatches(), m.publishedStepMs(), m.modelStepMs(), m.missingMicrosPerLayer(),
+                    m.tokensPerDie()));
+        }
+        MissingTime b8 = missing.get(0);
+        sb.append(String.format(Locale.ROOT, """
+
+                Least squares from batch %d up: missing ≈ %.0f us per layer + %.2f us per token per die per layer (largest
+                residual %.0f us), while batch 8 is %.1f %% slow (%.0f us per layer too much). The line spans both of the
+                model's microbatch regimes (one microbatch at 24, 112, 128; two at 96). It is a diagnosis only and is NOT
+                used by the model: applying it would be a factor fitted to end-to-end results. Sourced candidates (none
+                applied):
+
+                """, FIT_MIN_BATCH_PER_NPU, fit.interceptMicros(), fit.slopeMicrosPerToken(), fit.maxResidualMicros(),
+                100 * (b8.modelStepMs() / b8.publishedStepMs() - 1), -b8.missingMicrosPerLayer()));
+        sb.append(candidates(cm, missing));
+    }
+
+    private static String candidates(RooflineCostModel cm, List<MissingTime> missing) {
+        DecodeResult d = Validation.modelDecode(Validation.REF_BATCH_96);
+        MissingTime m96 = missing.stream().filter(m -> m.point() == Validation.REF_BATCH_96).findFirst().orElseThrow();
+        int mb = d.microbatches();
+        double publishedLayerMicros = 2 * 600;   // the paper: both streams ≈ 600 us per microbatch
+        double insideLayerMs = (publishedLayerMicros - d.moeLayerMicros()) * cm.modelSpec().moeLayers() / 1e3;
+        double cannPeak = cannBf16PeakFlopsPerDie();
+        double bf16Peak = cm.profile().peak("bf16");
+        double sensitivity = cannPeakTpotSensitivity();
+        return String.format(Locale.ROOT, """
+                - Stream balance: the paper states its two decode streams are balanced at ≈ 600 us per microbatch at its
+                  operating point. The model at batch 96: attention stream %.0f us, MoE stream %.0f us per microbatch (MoE
+                  layer %.0f us). If that point is batch 96, 2 x 600 us per MoE layer accounts for ≈ %.1f ms of the %.1f ms
+                  missing per step there; the rest would lie in the dense layers, the MTP pass, fill/drain, LM head or
+                  sampling.
+                - Communication in the real pipeline: xDeepServe (arXiv 2508.02520, also on CloudMatrix384) measured MoE
+                  dispatch ≈ 234 us and combine ≈ 312 us on average, 2-3x its microbenchmark, i.e. straggler and
+                  synchronisation time that an isolated operator benchmark does not carry. The model's dispatch/combine
+                  come from the isolated benchmark: %.0f / %.0f us per microbatch at batch 96.
+                - Launch: the paper notes each graph dispatch costs 0.6-0.8 ms when MTP breaks the pipeline (which it says
+                  it solved); any residue would be per-step fixed time (0.7 ms per step = %.0f us per layer).
+                - Peak: CANN's platform config for the 910C die (Ascend910_9391.ini in the hicann runtime: %d cube cores at
+                  cube_freq %,.0f MHz, %,d FP16 MACs each) gives %.1f BF16 TFLOPS per die against the %.0f used (%s). As a
+                  sensitivity, not applied: batch-96 TPOT %s.
+                """,
+                d.streams().get("attention_stream") / mb, d.streams().get("moe_stream") / mb, d.moeLayerMicros(), insideLayerMs,
+                m96.publishedStepMs() - m96.modelStepMs(), d.operators().get("dispatch") / mb, d.operators().get("combine") / mb,
+                700.0 / (cm.modelSpec().layers() + cm.modelSpec().mtpModules()), CANN_CUBE_CORES, CANN_CUBE_FREQ_HZ / 1e6,
+                CANN_FP16_MACS_PER_CORE, cannPeak / 1e12, bf16Peak / 1e12, Validation.pct(cannPeak / bf16Peak - 1), Validation.pct(sensitivity));
+    }
+}
