@@ -264,6 +264,12 @@ public final class ReportWriter {
             String bestText = "Best here: " + Fmt.auto(best.goodput().get(slo)) + " tok/s/NPU (" + best.scenario() + ", "
                     + (sw.axis() == RunData.Axis.BATCH_CAP_PER_NPU ? "batch " + Fmt.auto(best.x()) + "/NPU"
                             : Fmt.auto(best.x()) + " req/s") + "). ";
+            RunData.MedianReading median = sw.medianWithinBound().get(slo);
+            if (median != null) {
+                bestText += "Paper's reading (fastest point whose median TPOT is within the bound, all tokens counted): "
+                        + Fmt.auto(median.tokensPerSecPerNpu()) + " tok/s/NPU at batch " + Fmt.auto(median.batchPerNpu())
+                        + "/NPU (TPOT p50 " + Fmt.num(median.tpotMs(), 2) + " ms). ";
+            }
             figure(b, "Goodput per NPU at " + slo + " (" + sloText(d, slo) + ")", chart.render(),
                     bestText + (notes.isEmpty() ? "No published reference for this SLO." : String.join("; ", notes) + "."));
         }

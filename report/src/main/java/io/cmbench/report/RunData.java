@@ -117,7 +117,14 @@ record RunData(
         }
     }
 
-    record Sweep(Axis axis, List<OperatingPoint> points, boolean fromFile) {}
+    /**
+     * @param medianWithinBound per SLO, {@code ./cmbench sweep}'s "paper's reading": the fastest point whose median TPOT
+     *     is within the bound, all its tokens counted (empty when the sweep has none or it is not a sweep file)
+     */
+    record Sweep(Axis axis, List<OperatingPoint> points, boolean fromFile, Map<String, MedianReading> medianWithinBound) {}
+
+    /** Output tok/s per NPU of the fastest operating point whose median TPOT is within an SLO's bound. */
+    record MedianReading(double tokensPerSecPerNpu, double batchPerNpu, double tpotMs) {}
 
     // ---------------------------------------------------------------- loading
 
@@ -325,7 +332,7 @@ record RunData(
                 pts.add(new OperatingPoint(s, x, sum.outputTokensPerSecPerNpu(), good, att));
             }
         }
-        return new Sweep(axis, pts, false);
+        return new Sweep(axis, pts, false, Map.of());
     }
 
     /**
@@ -365,7 +372,17 @@ record RunData(
                         p.path("tokens_per_s_per_npu").asDouble(), good, att));
             }
         }
-        return new Sweep(axis, pts, true);
+        Map<String, MedianReading> median = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> slos = n.fields();
+        while (slos.hasNext()) {
+            Map.Entry<String, JsonNode> e = slos.next();
+            JsonNode m = e.getValue().path("median_within_bound");
+            if (m.isObject()) {
+                median.put(e.getKey(), new MedianReading(m.path("tokens_per_s_per_npu").asDouble(),
+                        m.path("batch_per_npu").asDouble(), m.path("tpot_ms").asDouble()));
+            }
+        }
+        return new Sweep(axis, pts, true, median);
     }
 
     private static Map<String, Map<String, Double>> breakdown(Path f) throws IOException {

@@ -151,7 +151,10 @@ class ReportWriterTest {
     void readsTheSweepCommandsSweepJson(@TempDir Path tmp) throws Exception {
         Path run = Fixtures.copyRun(tmp.resolve("run"));
         Files.writeString(run.resolve("sweep.json"), """
-                {"tpot15": {"goodput_tokens_per_s_per_npu": 47.5, "batch_per_npu": 8, "tpot_ms": 15.4},
+                {"tpot15": {"goodput_tokens_per_s_per_npu": 47.5, "batch_per_npu": 8, "tpot_ms": 15.4,
+                            "median_within_bound": null},
+                 "tpot50": {"goodput_tokens_per_s_per_npu": 2590.5, "batch_per_npu": 96, "tpot_ms": 36.8,
+                            "median_within_bound": {"tokens_per_s_per_npu": 2591.0, "batch_per_npu": 96, "tpot_ms": 36.8}},
                  "pool": "decode", "mode": "decode-only",
                  "points": [
                    {"batch_per_npu": 8, "tpot_ms": 15.4, "tokens_per_s_per_npu": 519.0,
@@ -166,6 +169,9 @@ class ReportWriterTest {
         assertThat(d.sweep().points().get(1).goodput()).containsEntry("tpot50", 2590.5);
         String html = Files.readString(ReportWriter.write(run));
         assertThat(html).contains("Best here: 2,590 tok/s/NPU (sweep, batch 96/NPU)");
+        assertThat(d.sweep().medianWithinBound()).containsOnlyKeys("tpot50");
+        assertThat(html).contains("Paper&#39;s reading (fastest point whose median TPOT is within the bound, all tokens "
+                + "counted): 2,591 tok/s/NPU at batch 96/NPU (TPOT p50 36.80 ms)");
         List<Chart> charts = charts(html);
         assertThat(charts.stream().filter(c -> c.id().equals("goodput-op-1")).findFirst().orElseThrow().declared()).isEqualTo(2);
 
