@@ -81,7 +81,7 @@ public final class Validation {
      * The paper's deployment able to run {@code batchPerNpu}: batches above its cap (96) get the cap raised to the
      * batch, which sizes the dispatch/combine buffers (memory), not the step time.
      */
-    private static RooflineCostModel paperModel(int batchPerNpu) {
+    static RooflineCostModel paperModel(int batchPerNpu) {
         RooflineCostModel cm = paperModel();
         return batchPerNpu <= cm.layout().decodeBatchCapPerNpu() ? cm
                 : CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", batchPerNpu);
@@ -161,6 +161,11 @@ public final class Validation {
                 "throughput", 7839, prefillTokensPerSecondPerNpu(h), "tok/s/GPU", false));
         rows.add(new Row(y, "decode", "batch 128/GPU, KV 4,096; profile EP128, model EP144 (the fleet deployment), MTP 0.85",
                 "TPOT", 50.2, h.decodeUniform(128, 4096).tpotMicros() / 1e3, "ms", false));
+
+        // xDeepServe's decode profile on the same hardware and model (first party; per-operator check below the tables)
+        String z = "External: xDeepServe on CloudMatrix384 (arXiv 2508.02520; not in the reference sheet)";
+        rows.add(new Row(z, "decode", "60 sequences/die, ~3K context, MTP ~90 %; published EP288, model EP320, one microbatch",
+                "iteration (step)", XDeepServeCheck.ITERATION_MS, XDeepServeCheck.modelDecode().stepMicros() / 1e3, "ms", false));
         return rows;
     }
 
@@ -256,6 +261,7 @@ public final class Validation {
         sb.append(READING);
         sb.append(furtherReading());
         DecodeGapDiagnosis.appendTo(sb);
+        XDeepServeCheck.appendTo(sb);
         return sb.toString();
     }
 
