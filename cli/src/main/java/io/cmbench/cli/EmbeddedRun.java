@@ -112,10 +112,36 @@ final class EmbeddedRun {
             Result result = collect(bootstrap, topics, requests, phases);
             writeInfo(t0, phases);
             return result;
+        } catch (Exception e) {
+            if (broker != null) {
+                // the broker's directory goes with it: keep its last words for whoever reads this failure
+                System.err.println("cmbench: the embedded Kafka broker's log, last lines (" + broker.logFile() + "):");
+                System.err.println(tail(broker.logFile(), 60));
+            }
+            String clientLog = System.getProperty("cmbench.log.file");
+            if (clientLog != null) {
+                System.err.println("cmbench: Kafka client warnings in " + clientLog + ", last lines:");
+                System.err.println(tailMatching(Path.of(clientLog), 40, "org.apache.kafka"));
+            }
+            throw e;
         } finally {
             if (broker != null) {
                 broker.close();
             }
+        }
+    }
+
+    /** The last {@code lines} lines of a text file, or why there are none. */
+    static String tail(Path file, int lines) {
+        return tailMatching(file, lines, "");
+    }
+
+    private static String tailMatching(Path file, int lines, String containing) {
+        try {
+            List<String> all = Files.readAllLines(file).stream().filter(l -> l.contains(containing)).toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "(no log: " + e + ")";
         }
     }
 

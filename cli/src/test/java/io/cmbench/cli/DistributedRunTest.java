@@ -59,7 +59,9 @@ class DistributedRunTest {
     /** The undisturbed run both fault tests compare against (embedded: MiniCluster and its own broker). */
     private Path undisturbedLargeRun() throws Exception {
         if (undisturbed == null) {
-            undisturbed = new EmbeddedRun(large(tmp.resolve("undisturbed")), quiet()).run().outDir();
+            undisturbed = ProducerFlake.retryOnce("undisturbed",
+                    () -> new EmbeddedRun(large(tmp.resolve("undisturbed")), quiet()).run(),
+                    () -> new EmbeddedRun(large(tmp.resolve("undisturbed-again")), quiet()).run()).outDir();
         }
         return undisturbed;
     }
@@ -114,8 +116,12 @@ class DistributedRunTest {
     @Test
     @Order(1)
     void clusterRunEqualsEmbeddedRun() throws Exception {
-        EmbeddedRun.Result embedded = new EmbeddedRun(small(tmp.resolve("embedded")), quiet()).run();
-        EmbeddedRun.Result onCluster = new EmbeddedRun(onCluster(small(tmp.resolve("cluster")), "equal"), quiet()).run();
+        EmbeddedRun.Result embedded = ProducerFlake.retryOnce("embedded",
+                () -> new EmbeddedRun(small(tmp.resolve("embedded")), quiet()).run(),
+                () -> new EmbeddedRun(small(tmp.resolve("embedded-again")), quiet()).run());
+        EmbeddedRun.Result onCluster = ProducerFlake.retryOnce("on cluster",
+                () -> new EmbeddedRun(onCluster(small(tmp.resolve("cluster")), "equal"), quiet()).run(),
+                () -> new EmbeddedRun(onCluster(small(tmp.resolve("cluster-again")), "equal2"), quiet()).run());
         assertThat(onCluster.completions()).hasSize((int) embedded.requests()).isNotEmpty();
         assertSameResults(embedded.outDir(), onCluster.outDir());
     }
@@ -123,13 +129,12 @@ class DistributedRunTest {
     @Test
     @Order(2)
     void taskManagerKilledMidRunRecoversWithIdenticalResults() throws Exception {
-        Path out = tmp.resolve("tm-killed");
-        String killedJob = interrupted(onCluster(large(out), "tmkill"), jobId -> {
+        Interrupted run = interruptedLargeRun("tmkill", jobId -> {
             cluster.killTaskManager(cluster.taskManagers().get(0));
             cluster.startTaskManager();
         });
-        assertSameResults(undisturbedLargeRun(), out);
-        assertThat(cluster.rest().failure(killedJob)).as("the job saw the TaskManager die and restarted").isPresent();
+        assertSameResults(undisturbedLargeRun(), run.out());
+        assertThat(cluster.rest().failure(run.jobId())).as("the job saw the TaskManager die and restarted").isPresent();
     }
 
     @Test
@@ -140,18 +145,26 @@ class DistributedRunTest {
             sleep(5_000);
             cluster.startKafka();
         };
-        Path out = tmp.resolve("broker-stopped");
+        assertSameResults(undisturbedLargeRun(), interruptedLargeRun("brokerstop", outage).out());
+    }
+
+    record Interrupted(String jobId, Path out) {}
+
+    /**
+     * A large run on the cluster with the fault injected mid-run. A run that fails before the fault is not what these
+     * tests are about (recovery after it): it is reported loudly, with the broker's log, and run once more on fresh
+     * topics.
+     */
+    private Interrupted interruptedLargeRun(String prefix, Fault fault) throws Exception {
+        Path out = tmp.resolve(prefix);
         try {
-            interrupted(onCluster(large(out), "brokerstop"), outage);
+            return new Interrupted(interrupted(onCluster(large(out), prefix), fault), out);
         } catch (BeforeTheFault e) {
-            // Not what this test is about (recovery after the outage): report it loudly, with the broker's log, and
-            // run the scenario once more on fresh topics.
-            System.out.println("brokerStoppedMidRun: the run failed before the fault was injected (" + e.getCause()
-                    + "); retrying on fresh topics. Broker log tail:\n" + tail(cluster.logDir().resolve("kafka.log"), 40));
-            out = tmp.resolve("broker-stopped-2");
-            interrupted(onCluster(large(out), "brokerstop2"), outage);
+            System.out.println(prefix + ": the run failed before the fault was injected (" + e.getCause()
+                    + "); retrying on fresh topics. Broker log tail:\n" + EmbeddedRun.tail(cluster.logDir().resolve("kafka.log"), 40));
+            Path again = tmp.resolve(prefix + "-2");
+            return new Interrupted(interrupted(onCluster(large(again), prefix + "2"), fault), again);
         }
-        assertSameResults(undisturbedLargeRun(), out);
     }
 
     @Test
@@ -255,15 +268,6 @@ class DistributedRunTest {
     static final class BeforeTheFault extends Exception {
         BeforeTheFault(Throwable cause) {
             super(cause);
-        }
-    }
-
-    private static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (java.io.IOException e) {
-            return "(no log: " + e.getMessage() + ")";
         }
     }
 
