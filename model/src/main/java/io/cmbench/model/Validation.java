@@ -93,7 +93,7 @@ public final class Validation {
     }
 
     /** 4K prompts filling the instance's token budget (16K tokens per NPU), perfect expert balance. */
-    private static PrefillResult prefill4k(RooflineCostModel cm) {
+    static PrefillResult prefill4k(RooflineCostModel cm) {
         int prompts = cm.layout().prefillTokenBudgetPerInstance() / 4096;
         int[] p = new int[prompts];
         Arrays.fill(p, 4096);
@@ -261,6 +261,7 @@ public final class Validation {
         sb.append(READING);
         sb.append(furtherReading());
         DecodeGapDiagnosis.appendTo(sb);
+        PrefillGapDiagnosis.appendTo(sb);
         XDeepServeCheck.appendTo(sb);
         return sb.toString();
     }
@@ -339,7 +340,8 @@ public final class Validation {
                   compute-bound), so the smaller published rise points to per-layer time that does not grow with the
                   tokens. Prefill microbatching: the model's overlap is perfect (layer = max(compute %.1f ms,
                   communication %.1f ms) instead of their sum), so two microbatches shorten its layer by %.1f %% against
-                  the published %.0f %%: the real overlap hides less of the communication, or the split costs compute.
+                  the published %.0f %%; with the same perfect overlap the published figure follows if the compute
+                  is longer (≈ 3.2 x the communication): see "Missing prefill time" below.
                 """, pct(a.get(0).model()), pct(decodeMicrobatchGain(64, 4096)), pct(decodeMicrobatchGain(128, 4096)),
                 percentRange(a.get(0).publishedLow(), a.get(0).publishedHigh()), pct(a.get(1).model()), pct(a.get(1).publishedLow()),
                 pr.layerTotals().get("compute_moe_layer") / 1e3, pr.layerTotals().get("communication_moe_layer") / 1e3,
@@ -382,8 +384,9 @@ public final class Validation {
               benchmark's effective per-rank rates (62 / 105 GB/s at EP32) it would be 18.9 ms, still hidden behind
               the compute by the two microbatches, so the choice of beta does not move this row. Without any overlap
               the model gives ~7,700 tok/s/NPU (+15 %). The attention efficiency is the decode MLA benchmark's,
-              applied to prefill FlashAttention (d_qk 192, d_v 128, causal), for which no benchmark is given. What
-              is missing is not identified from the sheet's facts.
+              applied to prefill FlashAttention (d_qk 192, d_v 128, causal), for which no benchmark is given. The
+              published microbatch ablation places what is missing in the compute, not the communication ("Missing
+              prefill time" below); which operator carries it is not identified from the sheet's facts.
             - **External rows** (DeepSeek's fleet statistics on H800) are averages over a day of real traffic with
               unknown lengths and load; they are context, not targets. The H800 prefill is bound by dispatch/combine
               over 50 GB/s RDMA in this model, which does not model DeepEP's node-limited routing (each token crosses
