@@ -100,7 +100,7 @@ public final class Validation {
         return cm.prefill(p, new int[prompts]);
     }
 
-    private static double prefillTokensPerSecondPerNpu(RooflineCostModel cm) {
+    static double prefillTokensPerSecondPerNpu(RooflineCostModel cm) {
         PrefillResult pr = prefill4k(cm);
         return pr.promptTokens() / (pr.batchMicros() / 1e6) / cm.layout().prefillNpusPerInstance();
     }
@@ -161,6 +161,8 @@ public final class Validation {
                 "throughput", 7839, prefillTokensPerSecondPerNpu(h), "tok/s/GPU", false));
         rows.add(new Row(y, "decode", "batch 128/GPU, KV 4,096; profile EP128, model EP144 (the fleet deployment), MTP 0.85",
                 "TPOT", 50.2, h.decodeUniform(128, 4096).tpotMicros() / 1e3, "ms", false));
+
+        rows.addAll(CannRecipes.rows());
 
         // xDeepServe's decode profile on the same hardware and model (first party; per-operator check below the tables)
         String z = "External: xDeepServe on CloudMatrix384 (arXiv 2508.02520; not in the reference sheet)";
@@ -260,6 +262,7 @@ public final class Validation {
         sb.append("\n## Reading the errors\n\n");
         sb.append(READING);
         sb.append(furtherReading());
+        sb.append(CannRecipes.reading());
         DecodeGapDiagnosis.appendTo(sb);
         PrefillGapDiagnosis.appendTo(sb);
         XDeepServeCheck.appendTo(sb);

@@ -25,7 +25,7 @@ public final class SpecLoader {
 
     public static final List<String> PROFILES = List.of("cloudmatrix384", "h800", "h100");
     public static final List<String> MODELS = List.of("deepseek-r1");
-    public static final List<String> DEPLOYMENTS = List.of("cloudmatrix-infer", "deepseek-h800");
+    public static final List<String> DEPLOYMENTS = List.of("cloudmatrix-infer", "deepseek-h800", "cann-recipes-a3");
 
     private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
 
