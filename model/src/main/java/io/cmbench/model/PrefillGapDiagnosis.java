@@ -81,22 +81,25 @@ public final class PrefillGapDiagnosis {
                     s.impliedCommunicationMicros(), s.modelCommunicationMicros(), s.missingComputeMicrosPerToken()));
             maxCommError = Math.max(maxCommError, Math.abs(s.modelCommunicationMicros() / s.impliedCommunicationMicros() - 1));
         }
+        PrefillResult pr = Validation.prefill4k(Validation.paperModel());
         sb.append(String.format(Locale.ROOT, """
 
                 Both sources agree: the communication they imply is the model's within %.0f %% (dispatch/combine at the UB
                 write bandwidth after the benchmark's alpha), and the recipe states it outright — with micro-batch the
                 dispatch/combine traffic is fully hidden and the prefill is compute-bound with no idle time on the chip.
-                The missing time is compute, %.2f-%.2f us per token per die per layer, about the slope of the missing decode
-                time (%.2f us per token per die per layer, above), although the two regimes share little else: prefill
-                GEMMs are large and compute-bound, its attention is quadratic, and none of its communication is exposed;
-                decode is bound by the absorbed-MLA core and weight reads. What the model leaves out of prefill compute is
-                per-token work outside the cube operators and HBM streams it carries: the recipe runs every kernel on one
-                compute stream (eager mode), so its vector kernels — RMSNorm, activation quantization, RoPE, SwiGLU, the
-                two routing permutations and the weighted finalize of the experts' outputs — add to the GEMMs' and the
-                attention's time instead of overlapping them; and the attention efficiency is the decode MLA benchmark's,
-                while no prefill attention benchmark with MLA's head dims is published.
+                The missing time is compute: %.2f-%.2f us per token per die per layer, of the order of the slope of the
+                missing decode time (%.2f us per token per die per layer, above), although the two regimes share little
+                else (prefill GEMMs are large and compute-bound, its attention quadratic, none of its communication
+                exposed; decode is bound by the absorbed-MLA core and weight reads). The model already carries the
+                recipe's vector kernels as HBM traffic (`VectorKernels`: %,.0f us of norms, quantization, RoPE and SwiGLU
+                and %,.0f us of routing permutations per layer here, all on the compute stream). Candidates for the
+                rest, none with a benchmark that could be applied: the prefill attention kernel's efficiency (the model
+                uses the decode MLA benchmark's 65.4 %%; FlashAttention with MLA's head dims 192/128 has none published);
+                vector kernels that reach less than the HBM roofline inside the model than alone; copies the framework
+                inserts for strided views (the recipe's q_pe and q_nope; about 98 KB per token if both happen).
                 """, 100 * maxCommError,
                 splits.stream().mapToDouble(Split::missingComputeMicrosPerToken).min().orElseThrow(),
-                splits.stream().mapToDouble(Split::missingComputeMicrosPerToken).max().orElseThrow(), decodeSlope));
+                splits.stream().mapToDouble(Split::missingComputeMicrosPerToken).max().orElseThrow(), decodeSlope,
+                pr.operators().get("vector_kernels"), pr.operators().get("routing_permutations")));
     }
 }

@@ -45,6 +45,10 @@ public final class RooflineCostModel implements ServingCostModel {
     private final double prologBytes, outBytes, attnWeightBytes;
     private final double prologSecPerToken, outSecPerToken, prologMemSec, outMemSec;   // full-die compute per token; weight read
     private final double msgD, msgC;
+    // vector-core kernels between the GEMMs (VectorKernels), seconds per token or per (token, expert) pair; 0 when off
+    private final double vAttnSecPerToken, vMoeHomeSecPerToken, vExpertSecPerPair, vDenseFfnSecPerToken;
+    private final double pvAttnSecPerToken, pvMoeHomeSecPerToken, pvExpertSecPerPair, pvRoutingSecPerToken, pvDenseFfnSecPerToken;
+    private final boolean pRoutingBesideComm;
 
     // ---- model constants ----
     private final double pProlog8, pUk, pUv, pO, pExpert, pDense, pGate, pVocab, pMtpProj, pAttnAll, pKvB;
@@ -154,6 +158,23 @@ public final class RooflineCostModel implements ServingCostModel {
         nMb = opts.microbatch() ? 2 : 1;
 
         var p = dep.prefill();
+        // memory-bound vector kernels: their activation bytes over the achievable HBM bandwidth
+        var dk = VectorKernels.decode(m);
+        double dOn = d.vectorKernels() ? 1 : 0;
+        vAttnSecPerToken = dOn * VectorKernels.bytes(dk, VectorKernels.Side.ATTENTION) / hbmBw;
+        vMoeHomeSecPerToken = dOn * (VectorKernels.bytes(dk, VectorKernels.Side.MOE_HOME)
+                + (sharedDedicated ? 0 : m.sharedExperts() * VectorKernels.bytes(dk, VectorKernels.Side.SHARED_INPUT))) / hbmBw;
+        vExpertSecPerPair = dOn * VectorKernels.bytes(dk, VectorKernels.Side.EXPERT) / hbmBw;
+        vDenseFfnSecPerToken = dOn * VectorKernels.denseFfnBytesPerToken(m) / hbmBw;
+        var pk = VectorKernels.prefill(m);
+        double pOn = p.vectorKernels() ? 1 : 0;
+        pvAttnSecPerToken = pOn * VectorKernels.bytes(pk, VectorKernels.Side.ATTENTION) / hbmBw;
+        pvMoeHomeSecPerToken = pOn * (VectorKernels.bytes(pk, VectorKernels.Side.MOE_HOME)
+                + m.sharedExperts() * VectorKernels.bytes(pk, VectorKernels.Side.SHARED_INPUT)) / hbmBw;
+        pvExpertSecPerPair = pOn * VectorKernels.bytes(pk, VectorKernels.Side.EXPERT) / hbmBw;
+        pvRoutingSecPerToken = pOn * VectorKernels.bytes(pk, VectorKernels.Side.ROUTING) / hbmBw;
+        pvDenseFfnSecPerToken = pOn * VectorKernels.denseFfnBytesPerToken(m) / hbmBw;
+        pRoutingBesideComm = p.routingBesideCommunication();
         prefillDies = p.npusPerInstance() * hw.diesPerNpu();
         pExpertsPerDie = (m.routedExperts() + p.redundantExperts()) / p.expertParallel();
         pBetaEp = epBeta(p.expertParallel());
@@ -294,13 +315,17 @@ public final class RooflineCostModel implements ServingCostModel {
     }
 
     private double attn(double t, double kvSum, double frac) {
-        return prolog(t, frac) + core(t, kvSum, frac) + out(t, frac);
+        return prolog(t, frac) + core(t, kvSum, frac) + out(t, frac) + t * vAttnSecPerToken;
     }
 
-    /** MoE-stream pieces of one microbatch; index: 0 gate, 1 dispatch, 2 routed expert, 3 shared expert, 4 combine. */
+    /**
+     * MoE-stream pieces of one microbatch; index: 0 gate, 1 dispatch, 2 routed expert, 3 shared expert, 4 combine,
+     * 5 the token's own vector kernels (post-attention norm, gate cast, top-k, final add). The experts include the
+     * SwiGLU kernel between their GEMMs.
+     */
     private void moe(double total, double tMax, double frac, double[] o) {
         if (total <= 0) {
-            java.util.Arrays.fill(o, 0, 5, 0);
+            java.util.Arrays.fill(o, 0, 6, 0);
             return;
         }
         o[0] = roof(2 * pGate * tMax, bf16GemmRate * frac, pGate * 2.0, hbmBw);
@@ -317,16 +342,19 @@ public final class RooflineCostModel implements ServingCostModel {
             o[2] = roof(2 * pExpert * routedPairs, gemmRate * frac, routedDiesExperts * pExpert * wB, hbmBw);
             o[3] = m.sharedExperts() == 0 ? 0 : roof(2 * pExpert * sharedPairs, gemmRate * frac, m.sharedExperts() * pExpert * wB, hbmBw);
         }
+        o[2] += routedPairs * vExpertSecPerPair;
+        o[3] += sharedPairs * vExpertSecPerPair;
         o[4] = alphaC + Math.max(recvPairs * msgC, tMax * copiesPerToken * msgC) / betaEp;
+        o[5] = tMax * vMoeHomeSecPerToken;
     }
 
     private double moeTime(double[] o) {
         double expert = sharedDedicated ? Math.max(o[2], o[3]) : o[2] + o[3];
-        return o[0] + o[1] + expert + o[4];
+        return o[0] + o[1] + expert + o[4] + o[5];
     }
 
     private double denseFfn(double t, double frac) {
-        return t <= 0 ? 0 : roof(2 * pDense * t, gemmRate * frac, pDense * wB, hbmBw);
+        return t <= 0 ? 0 : roof(2 * pDense * t, gemmRate * frac, pDense * wB, hbmBw) + t * vDenseFfnSecPerToken;
     }
 
     private double expertBytesPerDie() {
@@ -452,14 +480,15 @@ public final class RooflineCostModel implements ServingCostModel {
             return 0;
         }
         double moeLayer, denseLayer;
-        double[] oA = new double[5];   // small, escapes analysis in practice
-        double[] oB = new double[5];
+        double[] oA = new double[6];   // small, escapes analysis in practice
+        double[] oB = new double[6];
         double streamA, streamM, chain, hbm, fill = 0;
         if (mb) {
             moe(tA, tMaxA, fracM, oA);
             moe(tB, tMaxB, fracM, oB);
             double mA = moeTime(oA), mB = moeTime(oB);
-            hbm = (2 * (prologBytes + outBytes) + kvMax * kvBytesPerTokenPerLayer + 2 * expertBytesPerDie()) / hbmBw;
+            hbm = (2 * (prologBytes + outBytes) + kvMax * kvBytesPerTokenPerLayer + 2 * expertBytesPerDie()) / hbmBw
+                    + (tMaxA + tMaxB) * (vAttnSecPerToken + vMoeHomeSecPerToken);
             if (disjoint) {
                 streamA = aMaxSum;
                 streamM = mA + mB;
@@ -535,6 +564,8 @@ public final class RooflineCostModel implements ServingCostModel {
         ops.put("output_projection", o * us);
         String[] names = {"gate", "dispatch", "routed_experts", "shared_expert", "combine"};
         for (int i = 0; i < 5; i++) ops.put(names[i], (oA[i] + (mb ? oB[i] : 0)) * us);
+        // the attention stream's and the token's MoE-side vector kernels (the experts' SwiGLU is in their operators)
+        ops.put("vector_kernels", ((double) s * q * vAttnSecPerToken + oA[5] + (mb ? oB[5] : 0)) * us);
         ops.put("#attention_stream", streamA * us);
         ops.put("#moe_stream", streamM * us);
         ops.put("#chain", chain * us);
@@ -622,9 +653,15 @@ public final class RooflineCostModel implements ServingCostModel {
             combine = pAlphaC + Math.max(send, routedPairs) * msgC / pBetaEp;
         }
         double cacheRead = cd > 0 ? cd * kvBytesPerTokenPerLayer / poolReadBw : 0;
-        double computeMoe = mlaLinear + attnCore + gate + experts;
-        double commMoe = ag + a2a + dispatch + combine + cacheRead;
-        double computeDense = mlaLinear + attnCore + dense;
+        // vector kernels between the GEMMs on the compute stream; the routing permutations there too, or on the vector
+        // cores beside the communication when the deployment prepares dispatch/combine there
+        double routing = u * pvRoutingSecPerToken;
+        double vector = u <= 0 ? 0 : u * (pvAttnSecPerToken + pvMoeHomeSecPerToken)
+                + (routedPairs + u * m.sharedExperts()) * pvExpertSecPerPair;
+        double denseVector = u * (pvAttnSecPerToken + pvDenseFfnSecPerToken);
+        double computeMoe = mlaLinear + attnCore + gate + experts + vector + (pRoutingBesideComm ? 0 : routing);
+        double commMoe = ag + a2a + dispatch + combine + cacheRead + (pRoutingBesideComm ? routing : 0);
+        double computeDense = mlaLinear + attnCore + dense + denseVector;
         double commDense = ag + a2a + cacheRead;
         boolean overlap = p.microbatches() > 1;
         double moeLayer = overlap ? Math.max(computeMoe, commMoe) : computeMoe + commMoe;
@@ -651,6 +688,8 @@ public final class RooflineCostModel implements ServingCostModel {
         ops.put("dispatch", dispatch * us);
         ops.put("combine", combine * us);
         ops.put("cache_read", cacheRead * us);
+        ops.put("vector_kernels", vector * us);
+        ops.put("routing_permutations", routing * us);
         totals.put("compute_moe_layer", computeMoe * us);
         totals.put("communication_moe_layer", commMoe * us);
         totals.put("overlapped", overlap ? 1.0 : 0.0);

@@ -39,8 +39,8 @@ class PrefillGapDiagnosisTest {
         double decodeSlope = DecodeGapDiagnosis.missingTimeFit(DecodeGapDiagnosis.missingDecodeTime()).slopeMicrosPerToken();
         for (PrefillGapDiagnosis.Split s : splits) {
             assertThat(s.modelCommunicationMicros() / s.impliedCommunicationMicros() - 1).isBetween(-0.15, 0.15);
-            assertThat(s.missingComputeMicros()).isGreaterThan(0.4 * s.impliedComputeMicros());
-            assertThat(s.missingComputeMicrosPerToken()).isCloseTo(decodeSlope, within(0.25 * decodeSlope));
+            assertThat(s.missingComputeMicros()).isGreaterThan(0.2 * s.impliedComputeMicros());
+            assertThat(s.missingComputeMicrosPerToken()).isBetween(0.5 * decodeSlope, 1.5 * decodeSlope);
         }
         assertThat(Validation.markdown()).contains("### Missing prefill time");
     }

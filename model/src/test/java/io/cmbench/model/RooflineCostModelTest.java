@@ -92,10 +92,12 @@ class RooflineCostModelTest {
         double compute = 2 * 3 * 7168.0 * 2048 * tokens / (INT8 * GEMM_EFF);
         double memory = 3 * 7168.0 * 2048 / (HBM * MLA_BW);
         assertThat(compute).isGreaterThan(memory);
-        assertThat(r.operators().get("routed_experts")).isCloseTo(compute * 1e6, within(0.01));
+        // plus the SwiGLU kernel between the GEMMs: INT32 gate/up in (2 x 2,048 x 4 B + scale), INT8 out (+ scale)
+        double swiglu = (2 * 2048 * 4 + 4 + 2048 + 4) / (HBM * MLA_BW);
+        assertThat(r.operators().get("routed_experts")).isCloseTo((compute + tokens * swiglu) * 1e6, within(0.01));
         // the 32 shared-expert dies serve every token once: 320 x 96 / 32 = 960 tokens, the slowest
         double shared = 2 * 3 * 7168.0 * 2048 * 960 / (INT8 * GEMM_EFF);
-        assertThat(r.operators().get("shared_expert")).isCloseTo(shared * 1e6, within(0.01));
+        assertThat(r.operators().get("shared_expert")).isCloseTo((shared + 960 * swiglu) * 1e6, within(0.01));
     }
 
     @Test
@@ -180,7 +182,10 @@ class RooflineCostModelTest {
                 + 2 * 512.0 * 128 * 128 * 48 / (BF16 * GEMM_EFF * att), (61_276_160.0 + 512.0 * 128 * 128) / hbm);
         double core = 2.0 * 128 * 1088 * 2 * (24 * 4096.0) / (BF16 * MLA_COMPUTE * att);
         double out = (512.0 * 128 * 128 * 2 + 128.0 * 128 * 7168) / hbm;
-        double a = prolog + core + out;                       // attention of one microbatch
+        // vector kernels of the attention stream per token: add_rms_norm (read x and residual, write y and residual,
+        // rstd), dynamic_quant of the prolog input (BF16 in, INT8 + scale out) and of o_proj's input (128 x 128)
+        double vecA = (8 * 7168.0 + 4) + (3 * 7168.0 + 4) + (3 * 16384.0 + 4);
+        double a = prolog + core + out + 48 * vecA / hbm;     // attention of one microbatch
         double tokens = 320 * 48.0;                           // tokens of one microbatch over the instance
         double gate = 7168.0 * 256 * 2 / hbm;                 // memory-bound BF16 router
         double alphaD = 152e-6 - 128 * 8 * 7680 / 135e9, alphaC = 149e-6 - 128 * 8 * 14336 / 135e9;
@@ -188,7 +193,10 @@ class RooflineCostModelTest {
         double dispatch = alphaD + shared * 7680 / 135e9;     // > 48 x 9 copies sent
         double expert = 2 * 3 * 7168.0 * 2048 * shared / (INT8 * GEMM_EFF * moe);
         double combine = alphaC + shared * 14336 / 135e9;
-        double m = gate + dispatch + expert + combine;        // MoE stream of one microbatch
+        double swiglu = (2 * 2048 * 4 + 4 + 2048 + 4) / hbm;  // SwiGLU kernel between the expert GEMMs, per token
+        // the token's own MoE-side kernels: add_rms_norm, cast to fp32 for the gate, top-k, add of routed + shared
+        double vecM = (8 * 7168.0 + 4) + 6 * 7168.0 + (4 * 256.0 + 8 * 8) + 6 * 7168.0;
+        double m = gate + dispatch + expert + shared * swiglu + combine + 48 * vecM / hbm;   // MoE stream of one microbatch
         assertThat(2 * a).isGreaterThan(2 * m);               // the attention stream binds ...
         assertThat(r.moeLayerMicros()).isCloseTo(2 * a * 1e6, within(0.01));
         // ... so a pass of n layers takes n x 2a plus the last microbatch's MoE part: T1 - P = (2a + m) - 2a

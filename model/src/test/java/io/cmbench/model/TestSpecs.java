@@ -42,4 +42,9 @@ final class TestSpecs {
     static RooflineCostModel paper() {
         return CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0);
     }
+
+    /** The paper's profile and model with a variant of a deployment text. */
+    static RooflineCostModel paper(String deploymentText) {
+        return new RooflineCostModel(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1"), deployment(deploymentText), 0, null);
+    }
 }

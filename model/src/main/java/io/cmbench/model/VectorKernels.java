@@ -1,0 +1,116 @@
+package io.cmbench.model;
+
+import io.cmbench.model.spec.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The vector-core kernels of a DeepSeek layer that run as kernels of their own between the GEMMs — norms, activation
+ * quantization, RoPE, SwiGLU, the gate's cast and top-k, and in prefill the routing permutations — with the activation
+ * bytes each reads and writes. They are memory-bound (a few operations per element), so each costs its bytes over the
+ * achievable HBM bandwidth; they run between the cube kernels of their stream, so their time adds to it.
+ *
+ * <p>The kernel set is Huawei's public implementation of DeepSeek-R1 on Atlas A3 (github.com/hicann/cann-recipes-infer,
+ * {@code models/deepseek_r1/models/modeling_deepseek.py} at f0b0fdec): prefill with double routing
+ * (npu_moe_init_routing_v2, npu_moe_re_routing, index_select, npu_moe_finalize_routing), decode with the fused
+ * npu_mla_prolog_v3 (its norms, RoPE, query quantization and cache write inside) and MC2 dispatch/combine v2 (their
+ * quantization, permutation and weighted sum inside). Counted: every input element read once, every output written
+ * once; weights, gammas and scales are per call, not per token. Not counted: re-reads inside a kernel, the fused
+ * kernels' own activation traffic, and copies the framework may insert for strided views.
+ */
+public final class VectorKernels {
+    private VectorKernels() {}
+
+    /** What a kernel's bytes are counted per. */
+    public enum Per { TOKEN, PAIR }
+
+    /** Where a kernel runs. */
+    public enum Side {
+        /** The attention stream of the token's own die (decode) / the compute stream (prefill). */
+        ATTENTION,
+        /** The token's own die, MoE side: post-attention norm, gate cast, top-k, final add (decode: the MoE stream). */
+        MOE_HOME,
+        /** The die computing a (token, expert) pair: between the expert's two GEMMs. */
+        EXPERT,
+        /** The replicated shared expert's own input quantization on the token's die (absent when dedicated dies get the dispatched INT8 token). */
+        SHARED_INPUT,
+        /** Prefill routing permutations around the all-to-alls (per token, k copies inside). */
+        ROUTING
+    }
+
+    public record Kernel(String name, Side side, Per per, double bytes) {}
+
+    /** The prefill kernels of one MoE layer (double routing), bytes per token or per (token, expert) pair. */
+    public static List<Kernel> prefill(ModelSpec m) {
+        double h = m.hidden(), rq = m.qLoraRank(), rkv = m.kvLoraRank(), dr = m.qkRopeDim(), heads = m.heads();
+        double k = m.topK(), e = m.routedExperts();
+        List<Kernel> list = new ArrayList<>();
+        list.add(new Kernel("add_rms_norm (input)", Side.ATTENTION, Per.TOKEN, addRmsNorm(h)));
+        list.add(new Kernel("dynamic_quant (q_a)", Side.ATTENTION, Per.TOKEN, dynamicQuant(h)));
+        list.add(new Kernel("rms_norm (q_a)", Side.ATTENTION, Per.TOKEN, 2 * rq + 2 * rq + 4));
+        list.add(new Kernel("dynamic_quant (q_b)", Side.ATTENTION, Per.TOKEN, dynamicQuant(rq)));
+        list.add(new Kernel("dynamic_quant (kv_a)", Side.ATTENTION, Per.TOKEN, dynamicQuant(h)));
+        list.add(new Kernel("interleave_rope (q_pe)", Side.ATTENTION, Per.TOKEN, 2 * heads * dr + 2 * 2 * dr + 2 * heads * dr));
+        list.add(new Kernel("kv_rmsnorm_rope_cache", Side.ATTENTION, Per.TOKEN, 2 * (rkv + dr) + 2 * 2 * dr + 8 + 2 * 2 * (rkv + dr)));
+        list.add(new Kernel("repeat (k_rope to every head)", Side.ATTENTION, Per.TOKEN, 2 * dr + 2 * heads * dr));
+        list.add(new Kernel("dynamic_quant (o_proj)", Side.ATTENTION, Per.TOKEN, dynamicQuant(heads * m.vHeadDim())));
+        list.addAll(moeHome(m, false));
+        list.add(new Kernel("dynamic_quant (shared expert)", Side.SHARED_INPUT, Per.TOKEN, dynamicQuant(h)));
+        list.add(new Kernel("dequant_swiglu_quant", Side.EXPERT, Per.PAIR, dequantSwigluQuant(m.expertInter())));
+        list.add(new Kernel("moe_init_routing (expand, quantize)", Side.ROUTING, Per.TOKEN, 2 * h + 4 * k + k * (h + 8)));
+        list.add(new Kernel("moe_re_routing", Side.ROUTING, Per.TOKEN, k * (h + 4) + k * (h + 8)));
+        list.add(new Kernel("cast, argsort, cast (unsort ids)", Side.ROUTING, Per.TOKEN, k * 8 + k * 16 + k * 12));
+        list.add(new Kernel("index_select (unsort outputs)", Side.ROUTING, Per.TOKEN, k * (2 * h + 4) + k * 2 * h));
+        list.add(new Kernel("cast (top-k weights)", Side.ROUTING, Per.TOKEN, k * 4 + k * 2));
+        list.add(new Kernel("moe_finalize_routing (weighted sum)", Side.ROUTING, Per.TOKEN, k * 2 * h + 2 * h + 2 * k + 4 * k + 2 * h));
+        return List.copyOf(list);
+    }
+
+    /** The decode kernels of one MoE layer (fused MLA prolog, MC2 dispatch/combine), bytes per token or pair. */
+    public static List<Kernel> decode(ModelSpec m) {
+        double h = m.hidden();
+        List<Kernel> list = new ArrayList<>();
+        list.add(new Kernel("add_rms_norm (input)", Side.ATTENTION, Per.TOKEN, addRmsNorm(h)));
+        list.add(new Kernel("dynamic_quant (mla_prolog input)", Side.ATTENTION, Per.TOKEN, dynamicQuant(h)));
+        list.add(new Kernel("dynamic_quant (o_proj)", Side.ATTENTION, Per.TOKEN, dynamicQuant(m.heads() * m.vHeadDim())));
+        list.addAll(moeHome(m, true));
+        list.add(new Kernel("dynamic_quant (shared expert)", Side.SHARED_INPUT, Per.TOKEN, dynamicQuant(h)));
+        list.add(new Kernel("dequant_swiglu_quant", Side.EXPERT, Per.PAIR, dequantSwigluQuant(m.expertInter())));
+        return List.copyOf(list);
+    }
+
+    /** A dense layer's FFN side: post-attention norm, input quantization and the SwiGLU between its GEMMs, per token. */
+    public static double denseFfnBytesPerToken(ModelSpec m) {
+        return addRmsNorm(m.hidden()) + dynamicQuant(m.hidden()) + dequantSwigluQuant(m.denseFfnInter());
+    }
+
+    /** Sum of the kernels on one side, bytes per token (per pair for {@link Side#EXPERT}). */
+    public static double bytes(List<Kernel> kernels, Side side) {
+        return kernels.stream().filter(x -> x.side() == side).mapToDouble(Kernel::bytes).sum();
+    }
+
+    private static List<Kernel> moeHome(ModelSpec m, boolean finalAdd) {
+        double h = m.hidden();
+        List<Kernel> list = new ArrayList<>();
+        list.add(new Kernel("add_rms_norm (post-attention)", Side.MOE_HOME, Per.TOKEN, addRmsNorm(h)));
+        list.add(new Kernel("cast to fp32 (gate input)", Side.MOE_HOME, Per.TOKEN, 2 * h + 4 * h));
+        list.add(new Kernel("moe_gating_top_k", Side.MOE_HOME, Per.TOKEN, 4.0 * m.routedExperts() + 8.0 * m.topK()));
+        if (finalAdd) list.add(new Kernel("add (routed + shared output)", Side.MOE_HOME, Per.TOKEN, 2 * 2 * h + 2 * h));
+        return list;
+    }
+
+    /** Residual add + RMSNorm: reads x and the residual (BF16), writes y and the new residual, and rstd. */
+    private static double addRmsNorm(double n) {
+        return 2 * 2 * n + 2 * 2 * n + 4;
+    }
+
+    /** Per-token dynamic INT8 quantization: reads BF16, writes INT8 and an FP32 scale. */
+    private static double dynamicQuant(double n) {
+        return 2 * n + n + 4;
+    }
+
+    /** Dequantize the INT32 gate/up GEMM output (2n), SwiGLU, quantize: reads 2n INT32 + scale, writes n INT8 + scale. */
+    private static double dequantSwigluQuant(double n) {
+        return 4 * 2 * n + 4 + n + 4;
+    }
+}
