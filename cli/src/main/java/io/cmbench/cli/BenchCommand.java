@@ -82,6 +82,7 @@ final class BenchCommand {
             // The same producer settings for both tools.
             producer.put("acks", "all");
             producer.put("enable.idempotence", "true");
+            producer.put("max.in.flight.requests.per.connection", "1");
             producer.put("linger.ms", "5");
             producer.put("batch.size", "262144");
             producer.put("compression.type", "lz4");

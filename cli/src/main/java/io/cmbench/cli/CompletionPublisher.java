@@ -25,6 +25,7 @@ final class CompletionPublisher {
         // as the load generator does: a slow broker must not make the idempotent producer reset its sequences
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");   // as the load generator (KAFKA-14359)
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Completion c : completions) {

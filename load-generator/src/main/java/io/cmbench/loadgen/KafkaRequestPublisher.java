@@ -36,8 +36,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * </ul>
  *
  * <p>Producer defaults (each overridable by the extra client properties): {@code acks=all}, {@code
- * enable.idempotence=true}, {@code linger.ms=5}, {@code batch.size=262144}, {@code
- * compression.type=lz4}. Key and value serializers are always String/byte[].
+ * enable.idempotence=true}, {@code max.in.flight.requests.per.connection=1}, {@code linger.ms=5}, {@code
+ * batch.size=262144}, {@code compression.type=lz4}. Key and value serializers are always String/byte[].
  */
 public final class KafkaRequestPublisher implements AutoCloseable {
   private static final int PROGRESS_EVERY_RECORDS = 4096;
@@ -73,6 +73,12 @@ public final class KafkaRequestPublisher implements AutoCloseable {
     // the broker refuses (OutOfOrderSequence) until the batch expires: seen in CI. Wait longer instead.
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+    // One produce request in flight per connection. With several, a partition's first batch (sequence 0) that
+    // fails retriably while the next batches are appended can never be appended again: the broker, which had no
+    // state for the producer, took sequence 1 onwards and now refuses 0 as out of order until the batch expires
+    // (KAFKA-14359). Seen in CI as "0 (incoming seq. number), 59717 (current end sequence number)" and a
+    // generator stalled for the delivery timeout.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     if (extra != null) {
       for (String name : extra.stringPropertyNames()) {
         p.put(name, extra.getProperty(name));

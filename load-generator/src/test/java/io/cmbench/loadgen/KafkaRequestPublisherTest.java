@@ -148,6 +148,8 @@ class KafkaRequestPublisherTest {
     Properties p = KafkaRequestPublisher.producerProperties("h:1", extra);
     assertThat(p.getProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).isEqualTo("true");
     assertThat(p.getProperty(ProducerConfig.ACKS_CONFIG)).isEqualTo("all");
+    // one request in flight: an idempotent producer cannot then strand a partition's first batch (KAFKA-14359)
+    assertThat(p.getProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION)).isEqualTo("1");
     assertThat(p.getProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG)).isEqualTo("zstd");
     assertThat(p.getProperty("security.protocol")).isEqualTo("SASL_SSL");
     assertThat(p.getProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("h:1");
