@@ -38,7 +38,22 @@ public final class VectorKernels {
         ROUTING
     }
 
-    public record Kernel(String name, Side side, Per per, double bytes) {}
+    /** What a kernel does, for per-kind measured rates (sensitivities): norms, quantization, RoPE, cache writes, the rest. */
+    public enum Kind { NORM, QUANT, ROPE, CACHE, OTHER }
+
+    public record Kernel(String name, Side side, Per per, double bytes, Kind kind) {
+        Kernel(String name, Side side, Per per, double bytes) {
+            this(name, side, per, bytes, kindOf(name));
+        }
+    }
+
+    private static Kind kindOf(String name) {
+        if (name.startsWith("kv_rmsnorm_rope_cache")) return Kind.CACHE;
+        if (name.contains("rms_norm")) return Kind.NORM;
+        if (name.startsWith("dynamic_quant")) return Kind.QUANT;
+        if (name.startsWith("interleave_rope")) return Kind.ROPE;
+        return Kind.OTHER;
+    }
 
     /** The prefill kernels of one MoE layer (double routing), bytes per token or per (token, expert) pair. */
     public static List<Kernel> prefill(ModelSpec m) {
