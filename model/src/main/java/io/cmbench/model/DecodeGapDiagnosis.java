@@ -119,6 +119,27 @@ public final class DecodeGapDiagnosis {
         sb.append(candidates(cm, missing));
     }
 
+    /** The paper's MTP ablation in absolute terms (as quoted by reading notes of v3): MoE layer without / with MTP, µs. */
+    static final double PUBLISHED_LAYER_NO_MTP_MICROS = 874, PUBLISHED_LAYER_MTP_MICROS = 1260;
+
+    /**
+     * Missing µs per MoE layer at batch 96 without and with MTP, and the split of it into a part per layer and a part
+     * per query token per die that the two points imply (48 and 96 tokens per die).
+     */
+    public record MtpSplit(double missingNoMtpMicros, double missingMtpMicros, double perLayerMicros, double perTokenMicros) {}
+
+    static MtpSplit mtpSplit() {
+        RooflineCostModel cm = Validation.paperModel();
+        var on = cm.decodeOptions();
+        double with = cm.decodeUniform(96, 4096).moeLayerMicros();
+        double without = cm.withDecodeOptions(new RooflineCostModel.DecodeOptions(false, on.acceptance(), on.microbatch()))
+                .decodeUniform(96, 4096).moeLayerMicros();
+        double a = PUBLISHED_LAYER_NO_MTP_MICROS - without, b = PUBLISHED_LAYER_MTP_MICROS - with;
+        double tokensNoMtp = 96 / 2.0, tokensMtp = 2 * 96 / 2.0;
+        double perToken = (b - a) / (tokensMtp - tokensNoMtp);
+        return new MtpSplit(a, b, a - perToken * tokensNoMtp, perToken);
+    }
+
     private static String candidates(RooflineCostModel cm, List<MissingTime> missing) {
         DecodeResult d = Validation.modelDecode(Validation.REF_BATCH_96);
         MissingTime m96 = missing.stream().filter(m -> m.point() == Validation.REF_BATCH_96).findFirst().orElseThrow();
@@ -128,6 +149,7 @@ public final class DecodeGapDiagnosis {
         double cannPeak = cannBf16PeakFlopsPerDie();
         double bf16Peak = cm.profile().peak("bf16");
         double sensitivity = cannPeakTpotSensitivity();
+        MtpSplit split = mtpSplit();
         return String.format(Locale.ROOT, """
                 - Stream balance: the paper states its two decode streams are balanced at ≈ 600 us per microbatch at its
                   operating point. The model at batch 96: attention stream %.0f us, MoE stream %.0f us per microbatch (MoE
@@ -140,13 +162,19 @@ public final class DecodeGapDiagnosis {
                   come from the isolated benchmark: %.0f / %.0f us per microbatch at batch 96.
                 - Launch: the paper notes each graph dispatch costs 0.6-0.8 ms when MTP breaks the pipeline (which it says
                   it solved); any residue would be per-step fixed time (0.7 ms per step = %.0f us per layer).
+                - The paper's MTP ablation in absolute terms (per MoE layer, as quoted by reading notes of the paper; batch
+                  not stated, taken as 96): %.0f us without MTP, %,.0f us with. The model at batch 96: %.0f us missing without
+                  MTP, %.0f us with; the two points split that into ≈ %.0f us per layer + %.2f us per query token per die.
+                  A per-layer part that large is not in the paper's batch-8 row, so it must grow with the batch between 8 and
+                  96 (synchronisation with the slowest die, stragglers) rather than be a fixed launch cost.
                 - Peak: CANN's platform config for the 910C die (Ascend910_9391.ini in the hicann runtime: %d cube cores at
                   cube_freq %,.0f MHz, %,d FP16 MACs each) gives %.1f BF16 TFLOPS per die against the %.0f used (%s). As a
                   sensitivity, not applied: batch-96 TPOT %s.
                 """,
                 d.streams().get("attention_stream") / mb, d.streams().get("moe_stream") / mb, d.moeLayerMicros(), insideLayerMs,
                 m96.publishedStepMs() - m96.modelStepMs(), d.operators().get("dispatch") / mb, d.operators().get("combine") / mb,
-                700.0 / (cm.modelSpec().layers() + cm.modelSpec().mtpModules()), CANN_CUBE_CORES, CANN_CUBE_FREQ_HZ / 1e6,
+                700.0 / (cm.modelSpec().layers() + cm.modelSpec().mtpModules()), PUBLISHED_LAYER_NO_MTP_MICROS, PUBLISHED_LAYER_MTP_MICROS,
+                split.missingNoMtpMicros(), split.missingMtpMicros(), split.perLayerMicros(), split.perTokenMicros(), CANN_CUBE_CORES, CANN_CUBE_FREQ_HZ / 1e6,
                 CANN_FP16_MACS_PER_CORE, cannPeak / 1e12, bf16Peak / 1e12, Validation.pct(cannPeak / bf16Peak - 1), Validation.pct(sensitivity));
     }
 }

@@ -153,4 +153,15 @@ class ValidationTest {
                 .contains("decode throughput under different TPOT SLOs").contains("ablation: MTP")
                 .contains("NOT used by the model").contains("xDeepServe").contains("Ascend910_9391.ini");
     }
+
+    @Test
+    void mtpAblationSplitsIntoPerLayerAndPerTokenParts() {
+        DecodeGapDiagnosis.MtpSplit m = DecodeGapDiagnosis.mtpSplit();
+        // 48 query tokens per die without MTP, 96 with (batch 96 per NPU, two dies)
+        assertThat(m.perLayerMicros() + 48 * m.perTokenMicros()).isCloseTo(m.missingNoMtpMicros(), within(1e-9));
+        assertThat(m.perLayerMicros() + 96 * m.perTokenMicros()).isCloseTo(m.missingMtpMicros(), within(1e-9));
+        assertThat(m.missingNoMtpMicros()).isCloseTo(874 - Validation.paperModel().withDecodeOptions(
+                new RooflineCostModel.DecodeOptions(false, 0.7, true)).decodeUniform(96, 4096).moeLayerMicros(), within(1e-9));
+        assertThat(Validation.markdown()).contains("MTP ablation in absolute terms");
+    }
 }
