@@ -32,6 +32,7 @@ public final class RooflineCostModel implements ServingCostModel {
     private final double effGemm, effAttn, effHbm;
     private final double gemmRate;       // weight-dtype GEMM ops/s on the full die
     private final double attnRate;       // attention-core ops/s on the full die
+    private final double prefillAttnRate; // prefill attention (FlashAttention-style, non-absorbed MLA) ops/s on the full die
     private final double bf16GemmRate;   // BF16 GEMM (gate, LM head when BF16)
     private final double headRate;
     private final double kvbRate;        // kv_b_proj (W_UK, W_UV) GEMM ops/s on the full die, in its own data type
@@ -96,6 +97,7 @@ public final class RooflineCostModel implements ServingCostModel {
         effHbm = eff.get("hbm_bandwidth").value();
         gemmRate = hw.peak(dq.weights()) * effGemm;
         attnRate = hw.peak(dq.attention()) * effAttn;
+        prefillAttnRate = hw.peak(dq.attention()) * hw.efficiencyOr("prefill_attention_compute", "attention_compute");
         bf16GemmRate = hw.peak("bf16") * effGemm;
         headRate = hw.peak(dq.lmHead()) * effGemm;
         kvbRate = hw.peak(dq.kvBProj()) * effGemm;
@@ -159,21 +161,23 @@ public final class RooflineCostModel implements ServingCostModel {
 
         var p = dep.prefill();
         // memory-bound vector kernels: their activation bytes over the achievable HBM bandwidth
+        // norms, quantization, RoPE and cache writes at the measured vector-kernel rate (falls back to the HBM rate)
+        double vecBw = hw.hbmBandwidthPerDie() * hw.efficiencyOr("vector_kernel_bandwidth", "hbm_bandwidth");
         var dk = VectorKernels.decode(m);
         double dOn = d.vectorKernels() ? 1 : 0;
-        vAttnSecPerToken = dOn * VectorKernels.bytes(dk, VectorKernels.Side.ATTENTION) / hbmBw;
-        vMoeHomeSecPerToken = dOn * (VectorKernels.bytes(dk, VectorKernels.Side.MOE_HOME)
-                + (sharedDedicated ? 0 : m.sharedExperts() * VectorKernels.bytes(dk, VectorKernels.Side.SHARED_INPUT))) / hbmBw;
-        vExpertSecPerPair = dOn * VectorKernels.bytes(dk, VectorKernels.Side.EXPERT) / hbmBw;
-        vDenseFfnSecPerToken = dOn * VectorKernels.denseFfnBytesPerToken(m) / hbmBw;
+        vAttnSecPerToken = dOn * VectorKernels.seconds(dk, VectorKernels.Side.ATTENTION, vecBw, hbmBw);
+        vMoeHomeSecPerToken = dOn * (VectorKernels.seconds(dk, VectorKernels.Side.MOE_HOME, vecBw, hbmBw)
+                + (sharedDedicated ? 0 : m.sharedExperts() * VectorKernels.seconds(dk, VectorKernels.Side.SHARED_INPUT, vecBw, hbmBw)));
+        vExpertSecPerPair = dOn * VectorKernels.seconds(dk, VectorKernels.Side.EXPERT, vecBw, hbmBw);
+        vDenseFfnSecPerToken = dOn * VectorKernels.denseFfnSeconds(m, vecBw, hbmBw);
         var pk = VectorKernels.prefill(m);
         double pOn = p.vectorKernels() ? 1 : 0;
-        pvAttnSecPerToken = pOn * VectorKernels.bytes(pk, VectorKernels.Side.ATTENTION) / hbmBw;
-        pvMoeHomeSecPerToken = pOn * (VectorKernels.bytes(pk, VectorKernels.Side.MOE_HOME)
-                + m.sharedExperts() * VectorKernels.bytes(pk, VectorKernels.Side.SHARED_INPUT)) / hbmBw;
-        pvExpertSecPerPair = pOn * VectorKernels.bytes(pk, VectorKernels.Side.EXPERT) / hbmBw;
-        pvRoutingSecPerToken = pOn * VectorKernels.bytes(pk, VectorKernels.Side.ROUTING) / hbmBw;
-        pvDenseFfnSecPerToken = pOn * VectorKernels.denseFfnBytesPerToken(m) / hbmBw;
+        pvAttnSecPerToken = pOn * VectorKernels.seconds(pk, VectorKernels.Side.ATTENTION, vecBw, hbmBw);
+        pvMoeHomeSecPerToken = pOn * (VectorKernels.seconds(pk, VectorKernels.Side.MOE_HOME, vecBw, hbmBw)
+                + m.sharedExperts() * VectorKernels.seconds(pk, VectorKernels.Side.SHARED_INPUT, vecBw, hbmBw));
+        pvExpertSecPerPair = pOn * VectorKernels.seconds(pk, VectorKernels.Side.EXPERT, vecBw, hbmBw);
+        pvRoutingSecPerToken = pOn * VectorKernels.seconds(pk, VectorKernels.Side.ROUTING, vecBw, hbmBw);
+        pvDenseFfnSecPerToken = pOn * VectorKernels.denseFfnSeconds(m, vecBw, hbmBw);
         pRoutingBesideComm = p.routingBesideCommunication();
         prefillDies = p.npusPerInstance() * hw.diesPerNpu();
         pExpertsPerDie = (m.routedExperts() + p.redundantExperts()) / p.expertParallel();
@@ -630,7 +634,7 @@ public final class RooflineCostModel implements ServingCostModel {
         // kv_b_proj (in its own type) decompresses the computed and the cached tokens' latent KV
         double mlaLinear = u <= 0 && cd <= 0 ? 0
                 : Math.max(2 * (pAttnAll - pKvB) * u / gemmRate + 2 * pKvB * (u + cd) / kvbRate, attnWeightBytes / hbmBw);
-        double attnCore = roof(prefillFlopsPerPair * pairs / D, attnRate,
+        double attnCore = roof(prefillFlopsPerPair * pairs / D, prefillAttnRate,
                 (total / D) * kvBytesPerTokenPerLayer, hbmBw);
         double gate = u <= 0 ? 0 : roof(2 * pGate * u, bf16GemmRate, pGate * 2.0, hbmBw);
         double uTotal = total - cached;

@@ -7,8 +7,10 @@ import java.util.List;
 /**
  * The vector-core kernels of a DeepSeek layer that run as kernels of their own between the GEMMs — norms, activation
  * quantization, RoPE, SwiGLU, the gate's cast and top-k, and in prefill the routing permutations — with the activation
- * bytes each reads and writes. They are memory-bound (a few operations per element), so each costs its bytes over the
- * achievable HBM bandwidth; they run between the cube kernels of their stream, so their time adds to it.
+ * bytes each reads and writes. They are memory-bound (a few operations per element), so each costs its bytes over a
+ * bandwidth: the achievable HBM bandwidth for the streaming ones (copies, casts, adds, SwiGLU, permutations), the
+ * profile's measured {@code vector_kernel_bandwidth} for norms, quantization, RoPE and cache writes (reductions and
+ * gathers). They run between the cube kernels of their stream, so their time adds to it.
  *
  * <p>The kernel set is Huawei's public implementation of DeepSeek-R1 on Atlas A3 (github.com/hicann/cann-recipes-infer,
  * {@code models/deepseek_r1/models/modeling_deepseek.py} at f0b0fdec): prefill with double routing
@@ -38,7 +40,7 @@ public final class VectorKernels {
         ROUTING
     }
 
-    /** What a kernel does, for per-kind measured rates (sensitivities): norms, quantization, RoPE, cache writes, the rest. */
+    /** What a kernel does: norms, quantization, RoPE, cache writes (measured below the HBM rate), the streaming rest. */
     public enum Kind { NORM, QUANT, ROPE, CACHE, OTHER }
 
     public record Kernel(String name, Side side, Per per, double bytes, Kind kind) {
@@ -99,9 +101,29 @@ public final class VectorKernels {
         return addRmsNorm(m.hidden()) + dynamicQuant(m.hidden()) + dequantSwigluQuant(m.denseFfnInter());
     }
 
+    /** Seconds per token of {@link #denseFfnBytesPerToken}: norm and quantization reducing, SwiGLU streaming. */
+    public static double denseFfnSeconds(ModelSpec m, double reducingBytesPerSecond, double streamingBytesPerSecond) {
+        return (addRmsNorm(m.hidden()) + dynamicQuant(m.hidden())) / reducingBytesPerSecond
+                + dequantSwigluQuant(m.denseFfnInter()) / streamingBytesPerSecond;
+    }
+
     /** Sum of the kernels on one side, bytes per token (per pair for {@link Side#EXPERT}). */
     public static double bytes(List<Kernel> kernels, Side side) {
         return kernels.stream().filter(x -> x.side() == side).mapToDouble(Kernel::bytes).sum();
+    }
+
+    /**
+     * Seconds per token (per pair for {@link Side#EXPERT}) of one side's kernels: norms, quantization, RoPE and cache
+     * writes (reductions and gathers, measured well below the HBM rate) at {@code reducingBytesPerSecond}, the
+     * streaming rest (copies, casts, adds, SwiGLU, permutations) at {@code streamingBytesPerSecond}.
+     */
+    public static double seconds(List<Kernel> kernels, Side side, double reducingBytesPerSecond, double streamingBytesPerSecond) {
+        double t = 0;
+        for (Kernel k : kernels) {
+            if (k.side() != side) continue;
+            t += k.bytes() / (k.kind() == Kind.OTHER ? streamingBytesPerSecond : reducingBytesPerSecond);
+        }
+        return t;
     }
 
     private static List<Kernel> moeHome(ModelSpec m, boolean finalAdd) {

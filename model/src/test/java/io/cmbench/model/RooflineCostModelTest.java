@@ -122,7 +122,8 @@ class RooflineCostModelTest {
         Arrays.fill(p, 4096);
         PrefillResult r = paper.prefill(p, new int[n]);
         double pairs = n * 4096.0 * 4097 / 2;
-        double attn = 2.0 * 128 * (128 + 64 + 128) * pairs / 32 / (BF16 * MLA_COMPUTE);
+        // prefill attention at the measured MLA prefill kernel's rate (prefill_attention_compute), not the decode MLA's
+        double attn = 2.0 * 128 * (128 + 64 + 128) * pairs / 32 / (BF16 * 0.383);
         assertThat(r.operators().get("attention_core")).isCloseTo(attn * 1e6, within(0.5));
         double int8Params = 7168.0 * 1536 + 7168.0 * 576 + 1536.0 * 128 * 192 + 128.0 * 128 * 7168;
         double kvB = 512.0 * 128 * 256;   // kv_b_proj in BF16
@@ -185,7 +186,8 @@ class RooflineCostModelTest {
         // vector kernels of the attention stream per token: add_rms_norm (read x and residual, write y and residual,
         // rstd), dynamic_quant of the prolog input (BF16 in, INT8 + scale out) and of o_proj's input (128 x 128)
         double vecA = (8 * 7168.0 + 4) + (3 * 7168.0 + 4) + (3 * 16384.0 + 4);
-        double a = prolog + core + out + 48 * vecA / hbm;     // attention of one microbatch
+        double vec = 1.6e12 * 0.425;                          // norm and quantization kernels: vector_kernel_bandwidth
+        double a = prolog + core + out + 48 * vecA / vec;     // attention of one microbatch
         double tokens = 320 * 48.0;                           // tokens of one microbatch over the instance
         double gate = 7168.0 * 256 * 2 / hbm;                 // memory-bound BF16 router
         double alphaD = 152e-6 - 128 * 8 * 7680 / 135e9, alphaC = 149e-6 - 128 * 8 * 14336 / 135e9;
@@ -195,8 +197,8 @@ class RooflineCostModelTest {
         double combine = alphaC + shared * 14336 / 135e9;
         double swiglu = (2 * 2048 * 4 + 4 + 2048 + 4) / hbm;  // SwiGLU kernel between the expert GEMMs, per token
         // the token's own MoE-side kernels: add_rms_norm, cast to fp32 for the gate, top-k, add of routed + shared
-        double vecM = (8 * 7168.0 + 4) + 6 * 7168.0 + (4 * 256.0 + 8 * 8) + 6 * 7168.0;
-        double m = gate + dispatch + expert + shared * swiglu + combine + 48 * vecM / hbm;   // MoE stream of one microbatch
+        double vecM = (8 * 7168.0 + 4) / vec + (6 * 7168.0 + (4 * 256.0 + 8 * 8) + 6 * 7168.0) / hbm;
+        double m = gate + dispatch + expert + shared * swiglu + combine + 48 * vecM;   // MoE stream of one microbatch
         assertThat(2 * a).isGreaterThan(2 * m);               // the attention stream binds ...
         assertThat(r.moeLayerMicros()).isCloseTo(2 * a * 1e6, within(0.01));
         // ... so a pass of n layers takes n x 2a plus the last microbatch's MoE part: T1 - P = (2a + m) - 2a

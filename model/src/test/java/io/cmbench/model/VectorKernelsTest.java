@@ -36,9 +36,11 @@ class VectorKernelsTest {
         RooflineCostModel without = TestSpecs.paper(TestSpecs.replaceOnce(TestSpecs.replaceOnce(TestSpecs.text("deployments", "cloudmatrix-infer"),
                 "  vector_kernels: double-routing", "  vector_kernels: none"), "  routing_permutations: compute-stream", ""));
         PrefillResult with = prefill4k(paper), bare = prefill4k(without);
-        double hbm = 1.6e12 * 0.841;
-        // 8,192 tokens per die, all of the kernels on the compute stream (8 routed pairs per token at perfect balance)
-        double expected = 8192 * 1_062_160.0 / hbm * 1e6;
+        double hbm = 1.6e12 * 0.841, vec = 1.6e12 * 0.425;
+        // 8,192 tokens per die, all of the kernels on the compute stream (8 routed pairs per token at perfect balance):
+        // norms, quantization, RoPE and cache writes at the measured vector-kernel rate, the rest at the HBM rate
+        double reducing = 120_844 + 118_292 + 33_024 + 3_720;
+        double expected = 8192 * (reducing / vec + (1_062_160.0 - reducing) / hbm) * 1e6;
         assertThat(with.operators().get("vector_kernels") + with.operators().get("routing_permutations")).isCloseTo(expected, within(0.01));
         assertThat(with.layerTotals().get("compute_moe_layer") - bare.layerTotals().get("compute_moe_layer")).isCloseTo(expected, within(0.01));
         assertThat(with.layerTotals().get("communication_moe_layer")).isEqualTo(bare.layerTotals().get("communication_moe_layer"));
@@ -80,5 +82,34 @@ class VectorKernelsTest {
         int[] p = new int[64];
         java.util.Arrays.fill(p, 4096);
         return cm.prefill(p, new int[64]);
+    }
+
+    @Test
+    void measuredFactorsFollowFromTheirSourceNumbers() {
+        // vector_kernel_bandwidth: the measured per-kernel slopes (GB/s), bytes-weighted over the prefill kernel list
+        java.util.Map<VectorKernels.Kind, Double> measured = java.util.Map.of(VectorKernels.Kind.NORM, 983e9,
+                VectorKernels.Kind.QUANT, 656e9, VectorKernels.Kind.ROPE, 374e9, VectorKernels.Kind.CACHE, 265e9);
+        double bytes = 0, seconds = 0;
+        for (VectorKernels.Kernel k : VectorKernels.prefill(m)) {
+            Double bw = measured.get(k.kind());
+            if (bw == null) continue;
+            bytes += k.bytes();
+            seconds += k.bytes() / bw;
+        }
+        assertThat(bytes).isEqualTo(120_844 + 118_292 + 33_024 + 3_720);
+        assertThat(bytes / seconds / 1.6e12).isCloseTo(paper.profile().factor("vector_kernel_bandwidth").value(), within(0.0005));
+        // prefill_attention_compute: 144 TFLOPS measured of the 376 TFLOPS BF16 peak the profile uses
+        assertThat(144e12 / 376e12).isCloseTo(paper.profile().factor("prefill_attention_compute").value(), within(0.0005));
+    }
+
+    @Test
+    void reducingKernelsRunAtTheMeasuredRateTheRestAtTheHbmRate() {
+        double vec = 1.6e12 * 0.425, hbm = 1.6e12 * 0.841;
+        List<VectorKernels.Kernel> d = VectorKernels.decode(m);
+        // attention stream: add_rms_norm and two dynamic_quants, all reducing
+        assertThat(VectorKernels.seconds(d, Side.ATTENTION, vec, hbm)).isCloseTo(128_012 / vec, within(1e-15));
+        // MoE side: add_rms_norm reducing; cast, top-k and add streaming
+        assertThat(VectorKernels.seconds(d, Side.MOE_HOME, vec, hbm))
+                .isCloseTo(57_348 / vec + (43_008 + 1_088 + 43_008) / hbm, within(1e-15));
     }
 }

@@ -52,6 +52,8 @@ public record HardwareProfile(
                                 double dispatchMessageBytes, double combineMessageBytes, List<EpRow> table) {}
 
     public static final List<String> FACTORS = List.of("gemm_compute", "attention_compute", "hbm_bandwidth");
+    /** Factors a profile may give; without one the model uses the named fallback ({@link #efficiencyOr}). */
+    public static final List<String> OPTIONAL_FACTORS = List.of("prefill_attention_compute", "vector_kernel_bandwidth");
     public static final List<String> UB_PATHS = List.of("npu_npu_read", "npu_npu_write", "npu_cpu_read", "npu_cpu_write");
 
     public int diesPerNode() { return npusPerNode * diesPerNpu; }
@@ -63,6 +65,12 @@ public record HardwareProfile(
     }
 
     public Factor factor(String n) { return efficiency.get(n); }
+
+    /** The value of an optional factor, or of {@code fallback} when the profile does not give it. */
+    public double efficiencyOr(String n, String fallback) {
+        Factor f = efficiency.get(n);
+        return f != null ? f.value() : efficiency.get(fallback).value();
+    }
 
     /** The same profile with every compute peak multiplied by {@code scale}: a sensitivity, never a calibration. */
     public HardwareProfile withPeaksScaled(double scale) {
@@ -109,9 +117,12 @@ public record HardwareProfile(
         String readPath = pool.oneOf("read_path", UB_PATHS.toArray(new String[0]));
         String writePath = pool.oneOf("write_path", UB_PATHS.toArray(new String[0]));
 
-        YamlNode eff = root.child("efficiency").allowOnly(FACTORS.toArray(new String[0]));
+        List<String> allowed = new ArrayList<>(FACTORS);
+        allowed.addAll(OPTIONAL_FACTORS);
+        YamlNode eff = root.child("efficiency").allowOnly(allowed.toArray(new String[0]));
         Map<String, Factor> factors = new LinkedHashMap<>();
-        for (String f : FACTORS) {
+        for (String f : allowed) {
+            if (OPTIONAL_FACTORS.contains(f) && !eff.has(f)) continue;
             YamlNode n = eff.child(f).allowOnly("value", "source");
             factors.put(f, new Factor(f, n.fraction("value"), n.string("source")));
         }
