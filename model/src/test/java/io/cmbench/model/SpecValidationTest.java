@@ -71,6 +71,16 @@ class SpecValidationTest {
     }
 
     @Test
+    void optionalFactorsAreCheckedWhenGivenAndFallBackWhenNot() {
+        String bad = replaceOnce(CM, "value: 0.425", "value: 0");
+        assertThatThrownBy(() -> TestSpecs.profile(bad)).hasMessageContaining("efficiency.vector_kernel_bandwidth.value");
+        io.cmbench.model.spec.HardwareProfile h800 = io.cmbench.model.spec.SpecLoader.profile("h800");
+        assertThat(h800.factor("prefill_attention_compute")).isNull();
+        assertThat(h800.efficiencyOr("prefill_attention_compute", "attention_compute"))
+                .isEqualTo(h800.factor("attention_compute").value());
+    }
+
+    @Test
     void typoIsAnUnknownField() {
         String bad = replaceOnce(CM, "hbm_bandwidth:", "hbm_bandwith:");
         assertThatThrownBy(() -> TestSpecs.profile(bad)).hasMessageContaining("npu.die.hbm_bandwith").hasMessageContaining("unknown field");
