@@ -490,7 +490,9 @@ public final class LocalCluster implements AutoCloseable {
             } catch (FlinkRestException e) {
                 registered = Set.of();
             }
-            if (registered.containsAll(roles)) {
+            // registered AND its slots reported: the overview counts slots only after the TaskManager's slot report,
+            // which can lag its registration (a job submitted in between would wait for resources)
+            if (registered.containsAll(roles) && slotsReported(rest, registered.size())) {
                 return;
             }
             for (String role : roles) {
@@ -505,6 +507,14 @@ public final class LocalCluster implements AutoCloseable {
                         + timeout.toSeconds() + " s; " + logTail(missing.isEmpty() ? roles.get(0) : missing.get(0)));
             }
             sleep(250);
+        }
+    }
+
+    private boolean slotsReported(FlinkRestClient rest, int taskManagers) {
+        try {
+            return rest.overview().slotsTotal() >= taskManagers * Integer.parseInt(state.getProperty("slots"));
+        } catch (FlinkRestException e) {
+            return false;
         }
     }
 
