@@ -33,7 +33,7 @@ public final class CannRecipes {
     /** The same deployment with one prefill microbatch (the recipe's row without micro-batch). */
     static RooflineCostModel modelOnePrefillMicrobatch() {
         RooflineCostModel cm = model();
-        return new RooflineCostModel(cm.profile(), cm.modelSpec(), cm.deployment().withPrefillMicrobatches(1), 0, null);
+        return cm.withDeployment(cm.deployment().withPrefillMicrobatches(1));
     }
 
     static List<Validation.Row> rows() {

@@ -237,6 +237,11 @@ public final class RooflineCostModel implements ServingCostModel {
                 : null;
     }
 
+    /** The same hardware and model on a variant of the deployment (its own default decode switches). */
+    public RooflineCostModel withDeployment(Deployment d) {
+        return new RooflineCostModel(hw, m, d, 0, null);
+    }
+
     /** The same model with other decode switches. */
     public RooflineCostModel withDecodeOptions(DecodeOptions o) {
         return new RooflineCostModel(hw, m, dep, layout.decodeBatchCapPerNpu(), o);

@@ -197,8 +197,7 @@ public final class Validation {
         DecodeOptions on = cm.decodeOptions();
         DecodeResult base = cm.decodeUniform(96, 4096);
         DecodeResult noMtp = cm.withDecodeOptions(new DecodeOptions(false, on.acceptance(), on.microbatch())).decodeUniform(96, 4096);
-        RooflineCostModel prefillOne = new RooflineCostModel(cm.profile(), cm.modelSpec(),
-                cm.deployment().withPrefillMicrobatches(1), 0, null);
+        RooflineCostModel prefillOne = cm.withDeployment(cm.deployment().withPrefillMicrobatches(1));
         List<Ablation> list = new ArrayList<>();
         list.add(new Ablation("decode microbatch pipelining", "published: batch 64-128/NPU; model: batch 96/NPU, KV 4,096",
                 "throughput gain vs one microbatch", 0.058, 0.094, decodeMicrobatchGain(96, 4096), TABLE_MICROBATCH));
@@ -368,7 +367,7 @@ public final class Validation {
         RooflineCostModel cm = paperModel();
         DecodePoint p8 = REF_BATCH_8;
         DecodeResult one8 = modelDecode(p8);
-        RooflineCostModel always = new RooflineCostModel(cm.profile(), cm.modelSpec(), cm.deployment().withDecodeMicrobatchesAlways(), 0, null);
+        RooflineCostModel always = cm.withDeployment(cm.deployment().withDecodeMicrobatchesAlways());
         double two8Ms = always.decodeUniform(p8.batchPerNpu(), p8.kvTokens()).tpotMicros() / 1e3;
         double one8Ms = one8.tpotMicros() / 1e3;
         SloSearch.Result s15 = SloSearch.maxBatch(cm, 15.0, 4096, 256);
@@ -376,7 +375,7 @@ public final class Validation {
         DecodeOptions on = cm.decodeOptions();
         double noOverlapMs = cm.withDecodeOptions(new DecodeOptions(on.mtp(), on.acceptance(), false)).decodeUniform(96, 4096).tpotMicros() / 1e3;
         PrefillResult pr = prefill4k(cm);
-        RooflineCostModel prefillOne = new RooflineCostModel(cm.profile(), cm.modelSpec(), cm.deployment().withPrefillMicrobatches(1), 0, null);
+        RooflineCostModel prefillOne = cm.withDeployment(cm.deployment().withPrefillMicrobatches(1));
         double oneThroughput = prefillTokensPerSecondPerNpu(prefillOne);
         double published = PREFILL_PERFECT_EPLB_TOKENS_PER_SECOND_PER_NPU;
         return String.format(Locale.ROOT, """

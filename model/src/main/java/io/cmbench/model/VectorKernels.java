@@ -23,9 +23,6 @@ import java.util.List;
 public final class VectorKernels {
     private VectorKernels() {}
 
-    /** What a kernel's bytes are counted per. */
-    public enum Per { TOKEN, PAIR }
-
     /** Where a kernel runs. */
     public enum Side {
         /** The attention stream of the token's own die (decode) / the compute stream (prefill). */
@@ -43,18 +40,11 @@ public final class VectorKernels {
     /** What a kernel does: norms, quantization, RoPE, cache writes (measured below the HBM rate), the streaming rest. */
     public enum Kind { NORM, QUANT, ROPE, CACHE, OTHER }
 
-    public record Kernel(String name, Side side, Per per, double bytes, Kind kind) {
-        Kernel(String name, Side side, Per per, double bytes) {
-            this(name, side, per, bytes, kindOf(name));
+    /** One kernel: bytes read + written per token (per (token, expert) pair on {@link Side#EXPERT}). */
+    public record Kernel(String name, Side side, double bytes, Kind kind) {
+        Kernel(String name, Side side, double bytes) {
+            this(name, side, bytes, Kind.OTHER);
         }
-    }
-
-    private static Kind kindOf(String name) {
-        if (name.startsWith("kv_rmsnorm_rope_cache")) return Kind.CACHE;
-        if (name.contains("rms_norm")) return Kind.NORM;
-        if (name.startsWith("dynamic_quant")) return Kind.QUANT;
-        if (name.startsWith("interleave_rope")) return Kind.ROPE;
-        return Kind.OTHER;
     }
 
     /** The prefill kernels of one MoE layer (double routing), bytes per token or per (token, expert) pair. */
@@ -62,24 +52,24 @@ public final class VectorKernels {
         double h = m.hidden(), rq = m.qLoraRank(), rkv = m.kvLoraRank(), dr = m.qkRopeDim(), heads = m.heads();
         double k = m.topK(), e = m.routedExperts();
         List<Kernel> list = new ArrayList<>();
-        list.add(new Kernel("add_rms_norm (input)", Side.ATTENTION, Per.TOKEN, addRmsNorm(h)));
-        list.add(new Kernel("dynamic_quant (q_a)", Side.ATTENTION, Per.TOKEN, dynamicQuant(h)));
-        list.add(new Kernel("rms_norm (q_a)", Side.ATTENTION, Per.TOKEN, 2 * rq + 2 * rq + 4));
-        list.add(new Kernel("dynamic_quant (q_b)", Side.ATTENTION, Per.TOKEN, dynamicQuant(rq)));
-        list.add(new Kernel("dynamic_quant (kv_a)", Side.ATTENTION, Per.TOKEN, dynamicQuant(h)));
-        list.add(new Kernel("interleave_rope (q_pe)", Side.ATTENTION, Per.TOKEN, 2 * heads * dr + 2 * 2 * dr + 2 * heads * dr));
-        list.add(new Kernel("kv_rmsnorm_rope_cache", Side.ATTENTION, Per.TOKEN, 2 * (rkv + dr) + 2 * 2 * dr + 8 + 2 * 2 * (rkv + dr)));
-        list.add(new Kernel("repeat (k_rope to every head)", Side.ATTENTION, Per.TOKEN, 2 * dr + 2 * heads * dr));
-        list.add(new Kernel("dynamic_quant (o_proj)", Side.ATTENTION, Per.TOKEN, dynamicQuant(heads * m.vHeadDim())));
+        list.add(new Kernel("add_rms_norm (input)", Side.ATTENTION, addRmsNorm(h), Kind.NORM));
+        list.add(new Kernel("dynamic_quant (q_a)", Side.ATTENTION, dynamicQuant(h), Kind.QUANT));
+        list.add(new Kernel("rms_norm (q_a)", Side.ATTENTION, 2 * rq + 2 * rq + 4, Kind.NORM));
+        list.add(new Kernel("dynamic_quant (q_b)", Side.ATTENTION, dynamicQuant(rq), Kind.QUANT));
+        list.add(new Kernel("dynamic_quant (kv_a)", Side.ATTENTION, dynamicQuant(h), Kind.QUANT));
+        list.add(new Kernel("interleave_rope (q_pe)", Side.ATTENTION, 2 * heads * dr + 2 * 2 * dr + 2 * heads * dr, Kind.ROPE));
+        list.add(new Kernel("kv_rmsnorm_rope_cache", Side.ATTENTION, 2 * (rkv + dr) + 2 * 2 * dr + 8 + 2 * 2 * (rkv + dr), Kind.CACHE));
+        list.add(new Kernel("repeat (k_rope to every head)", Side.ATTENTION, 2 * dr + 2 * heads * dr));
+        list.add(new Kernel("dynamic_quant (o_proj)", Side.ATTENTION, dynamicQuant(heads * m.vHeadDim()), Kind.QUANT));
         list.addAll(moeHome(m, false));
-        list.add(new Kernel("dynamic_quant (shared expert)", Side.SHARED_INPUT, Per.TOKEN, dynamicQuant(h)));
-        list.add(new Kernel("dequant_swiglu_quant", Side.EXPERT, Per.PAIR, dequantSwigluQuant(m.expertInter())));
-        list.add(new Kernel("moe_init_routing (expand, quantize)", Side.ROUTING, Per.TOKEN, 2 * h + 4 * k + k * (h + 8)));
-        list.add(new Kernel("moe_re_routing", Side.ROUTING, Per.TOKEN, k * (h + 4) + k * (h + 8)));
-        list.add(new Kernel("cast, argsort, cast (unsort ids)", Side.ROUTING, Per.TOKEN, k * 8 + k * 16 + k * 12));
-        list.add(new Kernel("index_select (unsort outputs)", Side.ROUTING, Per.TOKEN, k * (2 * h + 4) + k * 2 * h));
-        list.add(new Kernel("cast (top-k weights)", Side.ROUTING, Per.TOKEN, k * 4 + k * 2));
-        list.add(new Kernel("moe_finalize_routing (weighted sum)", Side.ROUTING, Per.TOKEN, k * 2 * h + 2 * h + 2 * k + 4 * k + 2 * h));
+        list.add(new Kernel("dynamic_quant (shared expert)", Side.SHARED_INPUT, dynamicQuant(h), Kind.QUANT));
+        list.add(new Kernel("dequant_swiglu_quant", Side.EXPERT, dequantSwigluQuant(m.expertInter())));
+        list.add(new Kernel("moe_init_routing (expand, quantize)", Side.ROUTING, 2 * h + 4 * k + k * (h + 8)));
+        list.add(new Kernel("moe_re_routing", Side.ROUTING, k * (h + 4) + k * (h + 8)));
+        list.add(new Kernel("cast, argsort, cast (unsort ids)", Side.ROUTING, k * 8 + k * 16 + k * 12));
+        list.add(new Kernel("index_select (unsort outputs)", Side.ROUTING, k * (2 * h + 4) + k * 2 * h));
+        list.add(new Kernel("cast (top-k weights)", Side.ROUTING, k * 4 + k * 2));
+        list.add(new Kernel("moe_finalize_routing (weighted sum)", Side.ROUTING, k * 2 * h + 2 * h + 2 * k + 4 * k + 2 * h));
         return List.copyOf(list);
     }
 
@@ -87,21 +77,19 @@ public final class VectorKernels {
     public static List<Kernel> decode(ModelSpec m) {
         double h = m.hidden();
         List<Kernel> list = new ArrayList<>();
-        list.add(new Kernel("add_rms_norm (input)", Side.ATTENTION, Per.TOKEN, addRmsNorm(h)));
-        list.add(new Kernel("dynamic_quant (mla_prolog input)", Side.ATTENTION, Per.TOKEN, dynamicQuant(h)));
-        list.add(new Kernel("dynamic_quant (o_proj)", Side.ATTENTION, Per.TOKEN, dynamicQuant(m.heads() * m.vHeadDim())));
+        list.add(new Kernel("add_rms_norm (input)", Side.ATTENTION, addRmsNorm(h), Kind.NORM));
+        list.add(new Kernel("dynamic_quant (mla_prolog input)", Side.ATTENTION, dynamicQuant(h), Kind.QUANT));
+        list.add(new Kernel("dynamic_quant (o_proj)", Side.ATTENTION, dynamicQuant(m.heads() * m.vHeadDim()), Kind.QUANT));
         list.addAll(moeHome(m, true));
-        list.add(new Kernel("dynamic_quant (shared expert)", Side.SHARED_INPUT, Per.TOKEN, dynamicQuant(h)));
-        list.add(new Kernel("dequant_swiglu_quant", Side.EXPERT, Per.PAIR, dequantSwigluQuant(m.expertInter())));
+        list.add(new Kernel("dynamic_quant (shared expert)", Side.SHARED_INPUT, dynamicQuant(h), Kind.QUANT));
+        list.add(new Kernel("dequant_swiglu_quant", Side.EXPERT, dequantSwigluQuant(m.expertInter())));
         return List.copyOf(list);
     }
 
-    /** A dense layer's FFN side: post-attention norm, input quantization and the SwiGLU between its GEMMs, per token. */
-    public static double denseFfnBytesPerToken(ModelSpec m) {
-        return addRmsNorm(m.hidden()) + dynamicQuant(m.hidden()) + dequantSwigluQuant(m.denseFfnInter());
-    }
-
-    /** Seconds per token of {@link #denseFfnBytesPerToken}: norm and quantization reducing, SwiGLU streaming. */
+    /**
+     * Seconds per token of a dense layer's FFN side: post-attention norm and input quantization (reducing), the SwiGLU
+     * between its GEMMs (streaming).
+     */
     public static double denseFfnSeconds(ModelSpec m, double reducingBytesPerSecond, double streamingBytesPerSecond) {
         return (addRmsNorm(m.hidden()) + dynamicQuant(m.hidden())) / reducingBytesPerSecond
                 + dequantSwigluQuant(m.denseFfnInter()) / streamingBytesPerSecond;
@@ -129,10 +117,10 @@ public final class VectorKernels {
     private static List<Kernel> moeHome(ModelSpec m, boolean finalAdd) {
         double h = m.hidden();
         List<Kernel> list = new ArrayList<>();
-        list.add(new Kernel("add_rms_norm (post-attention)", Side.MOE_HOME, Per.TOKEN, addRmsNorm(h)));
-        list.add(new Kernel("cast to fp32 (gate input)", Side.MOE_HOME, Per.TOKEN, 2 * h + 4 * h));
-        list.add(new Kernel("moe_gating_top_k", Side.MOE_HOME, Per.TOKEN, 4.0 * m.routedExperts() + 8.0 * m.topK()));
-        if (finalAdd) list.add(new Kernel("add (routed + shared output)", Side.MOE_HOME, Per.TOKEN, 2 * 2 * h + 2 * h));
+        list.add(new Kernel("add_rms_norm (post-attention)", Side.MOE_HOME, addRmsNorm(h), Kind.NORM));
+        list.add(new Kernel("cast to fp32 (gate input)", Side.MOE_HOME, 2 * h + 4 * h));
+        list.add(new Kernel("moe_gating_top_k", Side.MOE_HOME, 4.0 * m.routedExperts() + 8.0 * m.topK()));
+        if (finalAdd) list.add(new Kernel("add (routed + shared output)", Side.MOE_HOME, 2 * 2 * h + 2 * h));
         return list;
     }
 
