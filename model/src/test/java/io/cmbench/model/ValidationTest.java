@@ -115,6 +115,37 @@ class ValidationTest {
     }
 
     @Test
+    void marginalCostsBetweenThePublishedRowsAtTheReferenceLengths() {
+        List<DecodeGapDiagnosis.Marginal> mc = DecodeGapDiagnosis.marginals(DecodeGapDiagnosis.missingDecodeTime());
+        assertThat(mc).extracting(DecodeGapDiagnosis.Marginal::fromBatch).containsExactly(8, 24);
+        assertThat(mc).extracting(DecodeGapDiagnosis.Marginal::toBatch).containsExactly(24, 96);
+        // (24.6 - 14.9) ms x 1.7 over 16 sequences per NPU = 16 query tokens per die, 62 layers
+        assertThat(mc.get(0).publishedMsPerSequence()).isCloseTo((24.6 - 14.9) * 1.7 / 16, within(1e-9));
+        assertThat(mc.get(0).publishedMicrosPerToken()).isCloseTo((24.6 - 14.9) * 1.7 * 1e3 / 16 / 62, within(1e-9));
+        assertThat(mc.get(1).publishedMsPerSequence()).isCloseTo((49.4 - 24.6) * 1.7 / 72, within(1e-9));
+        assertThat(mc.get(0).modelMsPerSequence()).isPositive();
+        assertThat(Validation.markdown()).contains("The shape of the published rows");
+    }
+
+    /** The convexity VALIDATION.md argues from: for a fixed microbatch count the step never bends downwards. */
+    @Test
+    void decodeStepIsConvexInTheBatchForAFixedMicrobatchCount() {
+        RooflineCostModel cm = TestSpecs.paper();
+        RooflineCostModel two = cm.withDeployment(cm.deployment().withDecodeMicrobatchesAlways());
+        RooflineCostModel one = cm.withDecodeOptions(new RooflineCostModel.DecodeOptions(true, 0.7, false));
+        for (RooflineCostModel m : List.of(one, two)) {
+            double prevStep = m.decodeUniform(4, 4224).stepMicros(), prevSlope = -1;
+            for (int b = 8; b <= 96; b += 4) {
+                double step = m.decodeUniform(b, 4224).stepMicros();
+                double slope = (step - prevStep) / 4;
+                assertThat(slope).as("batch %d", b).isGreaterThanOrEqualTo(prevSlope - 1e-6 * step);
+                prevStep = step;
+                prevSlope = slope;
+            }
+        }
+    }
+
+    @Test
     void fitIsExactOnALine() {
         var p = Validation.FURTHER_DECODE.get(0);
         List<MissingTime> line = List.of(new MissingTime(p, 1, 0, 0, 24, 100 + 2 * 24.0),

@@ -16,7 +16,7 @@ public final class ModelOptions {
     String model;
 
     @Option(names = "--deployment", paramLabel = "D", defaultValue = "cloudmatrix-infer",
-            description = "deployment name or YAML file (default: ${DEFAULT-VALUE}; shipped: cloudmatrix-infer, deepseek-h800)")
+            description = "deployment name or YAML file (default: ${DEFAULT-VALUE}; shipped: cloudmatrix-infer, deepseek-h800, cann-recipes-a3)")
     String deployment;
 
     @Option(names = "--json", description = "machine-readable JSON instead of a table")

@@ -48,6 +48,14 @@ class ModelCommandTest {
     }
 
     @Test
+    void helpNamesEveryShippedProfileAndDeployment() {
+        assertThat(run("decode", "--help")).isZero();
+        String help = out.toString().replaceAll("\\s+", " ");
+        for (String name : io.cmbench.model.spec.SpecLoader.PROFILES) assertThat(help).contains(name);
+        for (String name : io.cmbench.model.spec.SpecLoader.DEPLOYMENTS) assertThat(help).contains(name);
+    }
+
+    @Test
     void humanOutputIsATable() {
         assertThat(run("decode", "--batch-per-npu", "8", "--kv-length", "4096")).isZero();
         assertThat(out.toString()).contains("TPOT").contains("attention_core").contains("dispatch");
