@@ -91,12 +91,13 @@ public final class PrefillGapDiagnosis {
                 %.2f us per token per die per layer, above). The model already carries the
                 recipe's vector kernels (`VectorKernels`: %,.0f us of norms, quantization, RoPE and SwiGLU and %,.0f us of
                 routing permutations per layer here, all on the compute stream) and the prefill attention and the
-                norm/quantization/RoPE/cache kernels at rates measured on an A3 die (`prefill_attention_compute`,
-                `vector_kernel_bandwidth`). Candidates for the rest, none with a measurement that could be applied: the
-                routing permutations and SwiGLU at less than the HBM rate inside the model (the A3 profile has them only
-                inside a fused MoE kernel); copies the framework inserts for strided views (the recipe's q_pe and
-                q_nope; about 98 KB per token if both happen); GEMMs below the large-shape benchmark's 80 %% at the
-                prefill's shapes (the A3 profile shows 458-537 TOPS, 61-71 %% of INT8 peak, at 2,048 tokens).
+                norm/quantization/RoPE/cache kernels and the attention projections at rates measured on an A3 die
+                (`prefill_attention_compute`, `vector_kernel_bandwidth`, `attention_projection_compute`). Candidates for
+                the rest, none with a measurement that could be applied: the routing permutations and SwiGLU at less
+                than the HBM rate inside the model (the A3 profile has them only inside a fused MoE kernel); copies the
+                framework inserts for strided views (the recipe's q_pe and q_nope; about 98 KB per token if both
+                happen); the expert GEMMs below the benchmark's 80 %% (the benchmark's shapes are the experts' at 4-8K
+                tokens, close to the prefill's ~3.6K per expert copy and microbatch, so none is applied).
                 """, 100 * maxCommError,
                 splits.stream().mapToDouble(Split::missingComputeMicrosPerToken).min().orElseThrow(),
                 splits.stream().mapToDouble(Split::missingComputeMicrosPerToken).max().orElseThrow(), decodeSlope,

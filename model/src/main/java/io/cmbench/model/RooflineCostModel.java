@@ -31,6 +31,7 @@ public final class RooflineCostModel implements ServingCostModel {
     // ---- rates (per die, already multiplied by their efficiency factor) ----
     private final double effGemm, effAttn, effHbm;
     private final double gemmRate;       // weight-dtype GEMM ops/s on the full die
+    private final double projRate;       // weight-dtype ops/s of the attention projections on the full die
     private final double attnRate;       // attention-core ops/s on the full die
     private final double prefillAttnRate; // prefill attention (FlashAttention-style, non-absorbed MLA) ops/s on the full die
     private final double bf16GemmRate;   // BF16 GEMM (gate, LM head when BF16)
@@ -100,7 +101,11 @@ public final class RooflineCostModel implements ServingCostModel {
         prefillAttnRate = hw.peak(dq.attention()) * hw.efficiencyOr("prefill_attention_compute", "attention_compute");
         bf16GemmRate = hw.peak("bf16") * effGemm;
         headRate = hw.peak(dq.lmHead()) * effGemm;
-        kvbRate = hw.peak(dq.kvBProj()) * effGemm;
+        // attention projections (q_a, kv_a, q_b, W_UK / kv_b, W_UV, o_proj) at their own measured rate if the profile has
+        // one: their shapes (K of 512-2,048) are not the expert shapes of the GEMM benchmark
+        double effProj = hw.efficiencyOr("attention_projection_compute", "gemm_compute");
+        projRate = hw.peak(dq.weights()) * effProj;
+        kvbRate = hw.peak(dq.kvBProj()) * effProj;
         hbmBw = hw.hbmBandwidthPerDie() * effHbm;
         var d = dep.decode();
         disjoint = d.disjointStreams();
@@ -127,8 +132,8 @@ public final class RooflineCostModel implements ServingCostModel {
         prologBytes = pProlog8 * wB + pUk * kvbB;
         outBytes = pUv * kvbB + pO * wB;
         attnWeightBytes = (m.attentionParams() - m.kvBParams()) * wB + m.kvBParams() * kvbB;
-        prologSecPerToken = 2 * pProlog8 / gemmRate + 2 * pUk / kvbRate;
-        outSecPerToken = 2 * pUv / kvbRate + 2 * pO / gemmRate;
+        prologSecPerToken = 2 * pProlog8 / projRate + 2 * pUk / kvbRate;
+        outSecPerToken = 2 * pUv / kvbRate + 2 * pO / projRate;
         prologMemSec = prologBytes / hbmBw;
         outMemSec = outBytes / hbmBw;
         pAttnAll = m.attentionParams();
@@ -638,7 +643,7 @@ public final class RooflineCostModel implements ServingCostModel {
         // ---- compute per layer per die (cube cores; rooflines on the full die) ----
         // kv_b_proj (in its own type) decompresses the computed and the cached tokens' latent KV
         double mlaLinear = u <= 0 && cd <= 0 ? 0
-                : Math.max(2 * (pAttnAll - pKvB) * u / gemmRate + 2 * pKvB * (u + cd) / kvbRate, attnWeightBytes / hbmBw);
+                : Math.max(2 * (pAttnAll - pKvB) * u / projRate + 2 * pKvB * (u + cd) / kvbRate, attnWeightBytes / hbmBw);
         double attnCore = roof(prefillFlopsPerPair * pairs / D, prefillAttnRate,
                 (total / D) * kvBytesPerTokenPerLayer, hbmBw);
         double gate = u <= 0 ? 0 : roof(2 * pGate * u, bf16GemmRate, pGate * 2.0, hbmBw);

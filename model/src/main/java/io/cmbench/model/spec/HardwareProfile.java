@@ -53,7 +53,8 @@ public record HardwareProfile(
 
     public static final List<String> FACTORS = List.of("gemm_compute", "attention_compute", "hbm_bandwidth");
     /** Factors a profile may give; without one the model uses the named fallback ({@link #efficiencyOr}). */
-    public static final List<String> OPTIONAL_FACTORS = List.of("prefill_attention_compute", "vector_kernel_bandwidth");
+    public static final List<String> OPTIONAL_FACTORS = List.of("prefill_attention_compute", "vector_kernel_bandwidth",
+            "attention_projection_compute");
     public static final List<String> UB_PATHS = List.of("npu_npu_read", "npu_npu_write", "npu_cpu_read", "npu_cpu_write");
 
     public int diesPerNode() { return npusPerNode * diesPerNpu; }
