@@ -87,7 +87,8 @@ public final class DecodeGapDiagnosis {
     /** Marginal costs between consecutive published points at the reference lengths (batch 8, 24, 96). */
     public static List<Marginal> marginals(List<MissingTime> missing) {
         List<MissingTime> same = missing.stream().filter(m -> atReferenceLengths(m.point())).toList();
-        int layers = Validation.paperModel().modelSpec().layers() + Validation.paperModel().modelSpec().mtpModules();
+        var spec = Validation.paperModel().modelSpec();
+        int layers = spec.layers() + spec.mtpModules();
         List<Marginal> list = new ArrayList<>();
         for (int i = 0; i + 1 < same.size(); i++) {
             MissingTime a = same.get(i), b = same.get(i + 1);
