@@ -27,6 +27,7 @@ public final class RooflineCostModel implements ServingCostModel {
     private final Deployment dep;
     private final DecodeOptions opts;
     private final PoolLayout layout;
+    private final Calibration cal;
 
     // ---- rates (per die, already multiplied by their efficiency factor) ----
     private final double effGemm, effAttn, effHbm;
@@ -83,8 +84,16 @@ public final class RooflineCostModel implements ServingCostModel {
 
     private final double decodeWeightBytesPerDie, decodeBufferBytesPerDie, prefillWeightBytesPerDie;
 
+    /** The physics-only model. */
     public RooflineCostModel(HardwareProfile hw, ModelSpec m, Deployment dep, int batchCapOverride, DecodeOptions options) {
+        this(hw, m, dep, batchCapOverride, options, Calibration.PHYSICS);
+    }
+
+    /** The physics plus a calibration layer ({@link Calibration#PHYSICS}: none). */
+    public RooflineCostModel(HardwareProfile hw, ModelSpec m, Deployment dep, int batchCapOverride, DecodeOptions options,
+                             Calibration calibration) {
         dep.validateAgainst(hw, m);
+        this.cal = calibration;
         this.hw = hw;
         this.m = m;
         this.dep = dep;
@@ -160,8 +169,8 @@ public final class RooflineCostModel implements ServingCostModel {
         copiesPerToken = m.topK() + (sharedDedicated ? m.sharedExperts() : 0);
         imbalance = d.expertLoadImbalance();
         betaEp = epBeta(d.expertParallel());
-        alphaD = epAlpha(d.expertParallel(), true, betaEp);
-        alphaC = epAlpha(d.expertParallel(), false, betaEp);
+        alphaD = cal.epLatencyScale() * epAlpha(d.expertParallel(), true, betaEp);
+        alphaC = cal.epLatencyScale() * epAlpha(d.expertParallel(), false, betaEp);
         nMb = opts.microbatch() ? 2 : 1;
 
         var p = dep.prefill();
@@ -187,8 +196,8 @@ public final class RooflineCostModel implements ServingCostModel {
         prefillDies = p.npusPerInstance() * hw.diesPerNpu();
         pExpertsPerDie = (m.routedExperts() + p.redundantExperts()) / p.expertParallel();
         pBetaEp = epBeta(p.expertParallel());
-        pAlphaD = epAlpha(p.expertParallel(), true, pBetaEp);
-        pAlphaC = epAlpha(p.expertParallel(), false, pBetaEp);
+        pAlphaD = cal.epLatencyScale() * epAlpha(p.expertParallel(), true, pBetaEp);
+        pAlphaC = cal.epLatencyScale() * epAlpha(p.expertParallel(), false, pBetaEp);
         var rd = hw.ubPaths().get("npu_npu_read");
         boolean tpIntra = p.attentionTp() <= hw.diesPerNode();
         agBw = tpIntra ? rd.intraBandwidth() : rd.interBandwidth();
@@ -238,18 +247,28 @@ public final class RooflineCostModel implements ServingCostModel {
         layout = new PoolLayout(p.instances(), p.npusPerInstance(), budget, d.instances(), d.npusPerInstance(),
                 hw.diesPerNpu(), cap, kvCap);
         singleMicrobatch = opts.microbatch() && d.adaptiveMicrobatch()
-                ? new RooflineCostModel(hw, m, dep, batchCapOverride, new DecodeOptions(opts.mtp(), opts.acceptance(), false))
+                ? new RooflineCostModel(hw, m, dep, batchCapOverride, new DecodeOptions(opts.mtp(), opts.acceptance(), false), cal)
                 : null;
     }
 
     /** The same hardware and model on a variant of the deployment (its own default decode switches). */
     public RooflineCostModel withDeployment(Deployment d) {
-        return new RooflineCostModel(hw, m, d, 0, null);
+        return new RooflineCostModel(hw, m, d, 0, null, cal);
     }
 
     /** The same model with other decode switches. */
     public RooflineCostModel withDecodeOptions(DecodeOptions o) {
-        return new RooflineCostModel(hw, m, dep, layout.decodeBatchCapPerNpu(), o);
+        return new RooflineCostModel(hw, m, dep, layout.decodeBatchCapPerNpu(), o, cal);
+    }
+
+    /** The same model with another calibration layer. */
+    public RooflineCostModel withCalibration(Calibration c) {
+        return new RooflineCostModel(hw, m, dep, layout.decodeBatchCapPerNpu(), opts, c);
+    }
+
+    /** The same model with the decode batch cap (and so the dispatch/combine buffers) sized for {@code batchCapPerNpu}. */
+    public RooflineCostModel withBatchCap(int batchCapPerNpu) {
+        return new RooflineCostModel(hw, m, dep, batchCapPerNpu, opts, cal);
     }
 
     // =====================================================================================
@@ -513,7 +532,8 @@ public final class RooflineCostModel implements ServingCostModel {
                 streamM = commA + commB;
             }
             chain = Math.max(aMaxA + mA, aMaxB + mB);
-            moeLayer = Math.max(Math.max(streamA, streamM), Math.max(chain, hbm));
+            // calibration: the wait for the slowest die closes every MoE layer (zero in the physics variant)
+            moeLayer = Math.max(Math.max(streamA, streamM), Math.max(chain, hbm)) + cal.syncWaitSeconds(tMaxAll);
             double fA = denseFfn(tMaxA, fracM), fB = denseFfn(tMaxB, fracM);
             double dHbm = (2 * (prologBytes + outBytes + pDense * wB) + kvMax * kvBytesPerTokenPerLayer) / hbmBw;
             double dStreamM = fA + fB;
@@ -532,7 +552,7 @@ public final class RooflineCostModel implements ServingCostModel {
             streamM = mAll;
             chain = aMaxAll + mAll;
             hbm = 0;
-            moeLayer = chain;
+            moeLayer = chain + cal.syncWaitSeconds(tMaxAll);
             denseLayer = aMaxAll + denseFfn(tMaxAll, 1.0);
         }
         int spec = q - 1;
@@ -590,6 +610,13 @@ public final class RooflineCostModel implements ServingCostModel {
         ops.put("#lm_head", head * us);
         ops.put("#pipeline_fill_drain", fill * us);
         ops.put("dense_ffn", denseFfnPart(seqs, mb) * us);
+        if (!cal.isIdentity()) ops.put("sync_wait (calibration)", cal.syncWaitSeconds(tMaxOf(seqs) * q) * us);
+    }
+
+    private static double tMaxOf(int[] seqs) {
+        int t = 0;
+        for (int s : seqs) t = Math.max(t, s);
+        return t;
     }
 
     private double denseFfnPart(int[] seqs, boolean mb) {
@@ -673,12 +700,14 @@ public final class RooflineCostModel implements ServingCostModel {
         double vector = u <= 0 ? 0 : u * (pvAttnSecPerToken + pvMoeHomeSecPerToken)
                 + (routedPairs + u * m.sharedExperts()) * pvExpertSecPerPair;
         double denseVector = u * (pvAttnSecPerToken + pvDenseFfnSecPerToken);
-        double computeMoe = mlaLinear + attnCore + gate + experts + vector + (pRoutingBesideComm ? 0 : routing);
+        double calibrated = u * cal.prefillComputeMicrosPerToken() * 1e-6;
+        double computeMoe = mlaLinear + attnCore + gate + experts + vector + calibrated + (pRoutingBesideComm ? 0 : routing);
         double commMoe = ag + a2a + dispatch + combine + cacheRead + (pRoutingBesideComm ? routing : 0);
-        double computeDense = mlaLinear + attnCore + dense + denseVector;
+        double computeDense = mlaLinear + attnCore + dense + denseVector + calibrated;
         double commDense = ag + a2a + cacheRead;
         boolean overlap = p.microbatches() > 1;
-        double moeLayer = overlap ? Math.max(computeMoe, commMoe) : computeMoe + commMoe;
+        // calibration: the wait for the slowest die closes every MoE layer (zero in the physics variant)
+        double moeLayer = (overlap ? Math.max(computeMoe, commMoe) : computeMoe + commMoe) + cal.syncWaitSeconds(u);
         double denseLayer = overlap ? Math.max(computeDense, commDense) : computeDense + commDense;
         // Pipeline fill/drain of a pass with two microbatches: the cube cores can hide the first microbatch's
         // first exchange behind the second's compute, but the last microbatch's combine is exposed.
@@ -704,6 +733,10 @@ public final class RooflineCostModel implements ServingCostModel {
         ops.put("cache_read", cacheRead * us);
         ops.put("vector_kernels", vector * us);
         ops.put("routing_permutations", routing * us);
+        if (!cal.isIdentity()) {
+            ops.put("compute (calibration)", calibrated * us);
+            ops.put("sync_wait (calibration)", cal.syncWaitSeconds(u) * us);
+        }
         totals.put("compute_moe_layer", computeMoe * us);
         totals.put("communication_moe_layer", commMoe * us);
         totals.put("overlapped", overlap ? 1.0 : 0.0);
@@ -753,6 +786,7 @@ public final class RooflineCostModel implements ServingCostModel {
     public ModelSpec modelSpec() { return m; }
     public Deployment deployment() { return dep; }
     public DecodeOptions decodeOptions() { return opts; }
+    public Calibration calibration() { return cal; }
     /** KV bytes per token of the main model's layers (35,136 B for DeepSeek-R1 at 8 bits). */
     public double kvBytesPerToken() { return kvBytesPerToken; }
     /** KV bytes per token as stored, moved and cached: the main layers plus the MTP module's own layer. */

@@ -12,12 +12,29 @@ import java.io.Serializable;
  * @param model model spec name, e.g. {@code deepseek-r1}
  * @param deployment deployment name, e.g. {@code cloudmatrix-infer}
  * @param decodeBatchCapPerNpu override of the deployment's decode batch cap; 0 keeps the deployment's
+ * @param calibration the cost model variant: {@code calibrated} (default) or {@code physics}
  */
-public record ScenarioSpec(String name, String profile, String model, String deployment, int decodeBatchCapPerNpu)
-        implements Serializable {
+public record ScenarioSpec(String name, String profile, String model, String deployment, int decodeBatchCapPerNpu,
+                           String calibration) implements Serializable {
+
+    public ScenarioSpec {
+        if (!Calibrations.VARIANTS.contains(calibration)) {
+            throw new IllegalArgumentException("calibration '" + calibration + "' is not one of " + String.join(", ", Calibrations.VARIANTS));
+        }
+    }
+
+    /** A scenario on the default (calibrated) model. */
+    public ScenarioSpec(String name, String profile, String model, String deployment, int decodeBatchCapPerNpu) {
+        this(name, profile, model, deployment, decodeBatchCapPerNpu, Calibration.CALIBRATED_NAME);
+    }
 
     public static ScenarioSpec paperDefault() {
         return new ScenarioSpec("cloudmatrix384", "cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0);
+    }
+
+    /** The same scenario on another model variant. */
+    public ScenarioSpec withCalibration(String variant) {
+        return new ScenarioSpec(name, profile, model, deployment, decodeBatchCapPerNpu, variant);
     }
 
     /** Builds the cost model this scenario names (loads and validates the YAML descriptions). */

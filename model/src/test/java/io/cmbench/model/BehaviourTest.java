@@ -19,7 +19,7 @@ class BehaviourTest {
     @Test
     void largerBatchOrLongerKvMeansLongerStep() {
         for (RooflineCostModel c : new RooflineCostModel[] {paper, paper.withDecodeOptions(new DecodeOptions(false, 0, false)),
-                CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0)}) {
+                CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0, Calibration.PHYSICS_NAME)}) {
             double prev = 0;
             for (int b = 1; b <= 128; b++) {
                 double s = c.decodeUniform(b, 4096).stepMicros();
@@ -52,7 +52,7 @@ class BehaviourTest {
     @Test
     void moreNpusAreNoSlowerForTheSameWork() {
         // the same 9,216 sequences on the H800 what-if: EP144 (64 per GPU) vs EP288 (32 per GPU, one routed expert each)
-        RooflineCostModel h144 = CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0);
+        RooflineCostModel h144 = CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0, Calibration.PHYSICS_NAME);
         String dep288 = replaceOnce(replaceOnce(replaceOnce(text("deployments", "deepseek-h800"),
                 "npus_per_instance: 144", "npus_per_instance: 288"), "expert_parallel: 144", "expert_parallel: 288"),
                 "shared_expert_copies: 144", "shared_expert_copies: 288");

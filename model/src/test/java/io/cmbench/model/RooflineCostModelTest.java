@@ -295,7 +295,7 @@ class RooflineCostModelTest {
 
     @Test
     void h800WhatIfLoads() {
-        RooflineCostModel h = CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0);
+        RooflineCostModel h = CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0, Calibration.PHYSICS_NAME);
         assertThat(h.layout().decodeDiesPerInstance()).isEqualTo(144);
         assertThat(h.kvBytesPerToken()).isEqualTo(2 * 35_136.0);   // BF16 latent cache
         assertThat(h.decodeUniform(64, 4096).stepMicros()).isPositive();

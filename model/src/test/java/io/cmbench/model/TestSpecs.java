@@ -40,7 +40,7 @@ final class TestSpecs {
     }
 
     static RooflineCostModel paper() {
-        return CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0);
+        return CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0, Calibration.PHYSICS_NAME);
     }
 
     /** The paper's profile and model with a variant of a deployment text. */

@@ -1,4 +1,6 @@
-package io.cmbench.model;
+package io.cmbench.model.validation;
+
+import io.cmbench.model.DecodeResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,9 @@
-package io.cmbench.model;
+package io.cmbench.model.validation;
+
+import io.cmbench.model.Calibration;
+import io.cmbench.model.CostModels;
+import io.cmbench.model.DecodeResult;
+import io.cmbench.model.RooflineCostModel;
 
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +32,7 @@ public final class CannRecipes {
     static final double PREFILL_ONE_BATCH_TOKENS_PER_SECOND_PER_NPU = 5237;
 
     static RooflineCostModel model() {
-        return CostModels.build("cloudmatrix384", "deepseek-r1", DEPLOYMENT, 0);
+        return CostModels.build("cloudmatrix384", "deepseek-r1", DEPLOYMENT, 0, Calibration.PHYSICS_NAME);
     }
 
     /** The same deployment with one prefill microbatch (the recipe's row without micro-batch). */

@@ -1,4 +1,5 @@
-package io.cmbench.model;
+package io.cmbench.model.validation;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,8 @@
-package io.cmbench.model;
+package io.cmbench.model.validation;
+
+import io.cmbench.model.PrefillResult;
+import io.cmbench.model.RooflineCostModel;
+import io.cmbench.model.VectorKernels;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,11 @@
-package io.cmbench.model;
+package io.cmbench.model.validation;
+
+import io.cmbench.model.Calibration;
+import io.cmbench.model.CostModels;
+import io.cmbench.model.DecodeResult;
+import io.cmbench.model.PrefillResult;
+import io.cmbench.model.RooflineCostModel;
+import io.cmbench.model.SloSearch;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,7 +81,7 @@ public final class Validation {
     }
 
     static RooflineCostModel paperModel() {
-        return CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0);
+        return CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0, Calibration.PHYSICS_NAME);
     }
 
     /**
@@ -84,7 +91,7 @@ public final class Validation {
     static RooflineCostModel paperModel(int batchPerNpu) {
         RooflineCostModel cm = paperModel();
         return batchPerNpu <= cm.layout().decodeBatchCapPerNpu() ? cm
-                : CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", batchPerNpu);
+                : CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", batchPerNpu, Calibration.PHYSICS_NAME);
     }
 
     /** The model at a published decode point. */
@@ -142,7 +149,7 @@ public final class Validation {
 
         // published results outside the reference sheet (DeepSeek's H800 fleet statistics): loose
         String x = "External: DeepSeek on H800 (not in the reference sheet; fleet averages, conditions not published)";
-        RooflineCostModel h = CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0);
+        RooflineCostModel h = CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0, Calibration.PHYSICS_NAME);
         SloSearch.Result hs = SloSearch.maxBatch(h, 1000.0 / 21, 4096, 256);
         rows.add(new Row(x, "decode", "TPOT <= 47.6 ms (21 tok/s per user); assumed 4,096 in / 256 out",
                 "throughput (model batch " + hs.batchPerNpu() + ")", 14800.0 / 8, hs.tokensPerSecondPerNpu(), "tok/s/GPU", false));
@@ -252,7 +259,8 @@ public final class Validation {
             for (HardwareProfile.Factor f : hw.efficiency().values()) {
                 sb.append(String.format(Locale.ROOT, "| %s | `%s` | %.3f | %s |%n", pn, f.name(), f.value(), f.source()));
             }
-            RooflineCostModel c = CostModels.build(pn, "deepseek-r1", pn.equals("cloudmatrix384") ? "cloudmatrix-infer" : "deepseek-h800", 0);
+            RooflineCostModel c = CostModels.build(pn, "deepseek-r1", pn.equals("cloudmatrix384") ? "cloudmatrix-infer" : "deepseek-h800", 0,
+                    Calibration.PHYSICS_NAME);
             sb.append(String.format(Locale.ROOT,
                     "| %s | `ep_alpha` (decode EP%d) | dispatch %.1f us, combine %.1f us | measured dispatch/combine latency at %d tokens/rank minus the bytes over beta = %.0f GB/s (%s) |%n",
                     pn, c.deployment().decode().expertParallel(), c.dispatchAlphaMicros(), c.combineAlphaMicros(),

@@ -1,4 +1,7 @@
-package io.cmbench.model;
+package io.cmbench.model.validation;
+
+import io.cmbench.model.DecodeResult;
+import io.cmbench.model.RooflineCostModel;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,7 @@
-package io.cmbench.model;
+package io.cmbench.model.validation;
+
+import io.cmbench.model.DecodeResult;
+import io.cmbench.model.RooflineCostModel;
 
 import io.cmbench.model.RooflineCostModel.DecodeOptions;
 import java.util.List;

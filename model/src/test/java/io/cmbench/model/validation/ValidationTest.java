@@ -1,13 +1,18 @@
-package io.cmbench.model;
+package io.cmbench.model.validation;
+
+import io.cmbench.model.Calibration;
+import io.cmbench.model.CostModels;
+import io.cmbench.model.PrefillResult;
+import io.cmbench.model.RooflineCostModel;
 
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.cmbench.model.Validation.Ablation;
-import io.cmbench.model.DecodeGapDiagnosis.LinearFit;
-import io.cmbench.model.DecodeGapDiagnosis.MissingTime;
-import io.cmbench.model.Validation.Row;
+import io.cmbench.model.validation.Validation.Ablation;
+import io.cmbench.model.validation.DecodeGapDiagnosis.LinearFit;
+import io.cmbench.model.validation.DecodeGapDiagnosis.MissingTime;
+import io.cmbench.model.validation.Validation.Row;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -43,7 +48,7 @@ class ValidationTest {
         List<Row> profile = rows.stream().filter(r -> r.group().contains("H800 profile")).toList();
         assertThat(profile).extracting(Row::published).containsExactly(7839.0, 50.2);
         assertThat(profile).noneMatch(Row::target);
-        RooflineCostModel h = CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0);
+        RooflineCostModel h = CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0, Calibration.PHYSICS_NAME);
         assertThat(profile.get(1).model()).isCloseTo(h.decodeUniform(128, 4096).tpotMicros() / 1e3, within(1e-9));
         assertThat(h.layout().prefillTokenBudgetPerInstance() / h.layout().prefillNpusPerInstance()).isEqualTo(16384);
     }
@@ -130,7 +135,7 @@ class ValidationTest {
     /** The convexity VALIDATION.md argues from: for a fixed microbatch count the step never bends downwards. */
     @Test
     void decodeStepIsConvexInTheBatchForAFixedMicrobatchCount() {
-        RooflineCostModel cm = TestSpecs.paper();
+        RooflineCostModel cm = Validation.paperModel();
         RooflineCostModel two = cm.withDeployment(cm.deployment().withDecodeMicrobatchesAlways());
         RooflineCostModel one = cm.withDecodeOptions(new RooflineCostModel.DecodeOptions(true, 0.7, false));
         for (RooflineCostModel m : List.of(one, two)) {
@@ -165,7 +170,7 @@ class ValidationTest {
 
     @Test
     void onePrefillMicrobatchAddsCommunicationToCompute() {
-        RooflineCostModel cm = TestSpecs.paper();
+        RooflineCostModel cm = Validation.paperModel();
         RooflineCostModel one = new RooflineCostModel(cm.profile(), cm.modelSpec(), cm.deployment().withPrefillMicrobatches(1), 0, null);
         int[] prompts = new int[64];
         java.util.Arrays.fill(prompts, 4096);
