@@ -73,6 +73,8 @@ public final class DecodeCommand implements Callable<Integer> {
     static Map<String, Object> toJson(RooflineCostModel c, DecodeResult r, int b, long l) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("profile", c.profile().name());
+        j.put("calibration", c.calibration().variant());
+        j.put("calibration_source", c.calibration().source());
         j.put("deployment", c.deployment().name());
         j.put("batch_per_npu", b);
         j.put("kv_length", l);
@@ -114,6 +116,7 @@ public final class DecodeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "decode  %s / %s / %s  batch %d per NPU, KV %d, MTP %s, microbatches %s%n",
                 c.profile().name(), c.modelSpec().name(), c.deployment().name(), b, l,
                 o.mtp() ? "on (acceptance " + o.acceptance() + ")" : "off", r.microbatches() == 2 ? "2 (overlapped)" : o.microbatch() ? "1 (adaptive: faster than 2 here)" : "1");
+        out.println("  " + ModelOptions.variantLine(c));
         out.printf(Locale.ROOT, "  step %s ms   tokens/step %s   TPOT %s ms   %s tok/s per NPU%n",
                 f(r.stepMicros() / 1e3, 2), f(r.tokensPerStep(), 2), f(r.tpotMicros() / 1e3, 2), f(b / (r.tpotMicros() / 1e6), 0));
         CliSupport.table(out, "per operator, one layer, both microbatches, slowest die:", r.operators(), "us");

@@ -48,6 +48,8 @@ public final class MaxThroughputCommand implements Callable<Integer> {
             SloSearch.Result res = SloSearch.maxBatch(c, s, n, m);
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("profile", c.profile().name());
+            j.put("calibration", c.calibration().variant());
+            j.put("calibration_source", c.calibration().source());
             j.put("deployment", c.deployment().name());
             j.put("slo_tpot_ms", s);
             j.put("prompt_tokens", n);
@@ -66,6 +68,7 @@ public final class MaxThroughputCommand implements Callable<Integer> {
             } else {
                 out.printf(Locale.ROOT, "max-throughput  %s / %s / %s  SLO TPOT <= %s ms, %d in / %d out (mean KV %d)%n",
                         c.profile().name(), c.modelSpec().name(), c.deployment().name(), f(s, 2), n, m, res.meanKvLength());
+                out.println("  " + ModelOptions.variantLine(c));
                 if (res.batchPerNpu() == 0) {
                     out.println("  no batch meets the SLO (batch 1 is already slower)");
                 } else {

@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
  * Subcommands return exit codes: 0 ok, 1 failed (e.g. batch does not fit in HBM), 2 bad option value.
  */
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Query the hardware + LLM cost model (decode, prefill, max-throughput, validate).",
-        subcommands = {DecodeCommand.class, PrefillCommand.class, MaxThroughputCommand.class, ValidateCommand.class})
+        description = "Query the hardware + LLM cost model (decode, prefill, max-throughput, validate, calibrate).",
+        subcommands = {DecodeCommand.class, PrefillCommand.class, MaxThroughputCommand.class, ValidateCommand.class,
+                CalibrateCommand.class})
 public final class ModelCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

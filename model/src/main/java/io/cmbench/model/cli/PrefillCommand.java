@@ -51,6 +51,7 @@ public final class PrefillCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "prefill  %s / %s / %s  %d prompts x %d tokens (%s cached) on %d NPUs, %d tokens per NPU%n",
                         c.profile().name(), c.modelSpec().name(), c.deployment().name(), (Integer) j.get("prompts"), n,
                         f(cf * 100, 1) + " %", c.layout().prefillNpusPerInstance(), t);
+                out.println("  " + ModelOptions.variantLine(c));
                 out.printf(Locale.ROOT, "  batch %s ms   %s tok/s per NPU%n", f(r.batchMicros() / 1e3, 1), f((Double) j.get("tokens_per_s_per_npu"), 0));
                 CliSupport.table(out, "per operator, one layer, per die (dense_ffn: dense layers; experts: MoE layers):", r.operators(), "us");
                 CliSupport.table(out, "per layer / per batch:", r.layerTotals(), "us");
@@ -81,6 +82,8 @@ public final class PrefillCommand implements Callable<Integer> {
         double tps = r.promptTokens() / (r.batchMicros() / 1e6) / c.layout().prefillNpusPerInstance();
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("profile", c.profile().name());
+        j.put("calibration", c.calibration().variant());
+        j.put("calibration_source", c.calibration().source());
         j.put("deployment", c.deployment().name());
         j.put("prompt_tokens", n);
         j.put("batch_tokens_per_npu", tokensPerNpu);

@@ -135,19 +135,4 @@ public final class CalibrationFit {
         @Override public org.apache.commons.math3.linear.RealMatrix getCovariances(double threshold) { return inner.getCovariances(threshold); }
         @Override public RealVector getSigma(double threshold) { return inner.getSigma(threshold); }
     }
-
-    /** Quick look: fit the shipped rows of a profile and print the parameters and residuals. */
-    public static void main(String[] args) {
-        String profile = args.length > 0 ? args[0] : "cloudmatrix384";
-        List<Measurement> rows = Measurements.forProfile(profile);
-        Result r = fit(rows);
-        System.out.println(r.calibration() + " iterations " + r.decodeIterations() + "/" + r.prefillIterations());
-        for (Residual x : r.residuals()) System.out.printf("%-28s %10.3f %10.3f %+.4f%n", x.row().id(), x.row().value(), x.model(), x.relativeError());
-        for (Measurement m : rows) {
-            if (m.role().equals(Measurement.CALIBRATION)) continue;
-            double v = MeasurementModel.value(m, r.calibration());
-            double p = MeasurementModel.value(m, Calibration.PHYSICS);
-            System.out.printf("%-34s pub %10.3f phys %10.3f (%+.3f) cal %10.3f (%+.3f)%n", m.id(), m.value(), p, p / m.value() - 1, v, v / m.value() - 1);
-        }
-    }
 }
