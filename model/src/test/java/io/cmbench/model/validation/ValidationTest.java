@@ -200,4 +200,12 @@ class ValidationTest {
                 new RooflineCostModel.DecodeOptions(false, 0.7, true)).decodeUniform(96, 4096).moeLayerMicros(), within(1e-9));
         assertThat(Validation.markdown()).contains("MTP ablation in absolute terms");
     }
+
+    /** docs/VALIDATION.md is generated: it must equal what `./cmbench model validate` writes today. */
+    @Test
+    void theCommittedValidationDocIsTheCommandsOutput() throws java.io.IOException {
+        java.nio.file.Path doc = java.nio.file.Path.of("..", "docs", "VALIDATION.md");
+        assertThat(java.nio.file.Files.readString(doc)).as("re-run ./cmbench model validate and commit docs/VALIDATION.md")
+                .isEqualTo(Validation.markdown());
+    }
 }
