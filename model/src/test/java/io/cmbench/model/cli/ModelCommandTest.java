@@ -101,4 +101,25 @@ class ModelCommandTest {
         assertThat(md).contains("further published results").contains("5,655").contains("Missing decode time");
         assertThat(out.toString()).contains("prefill");
     }
+
+    @Test
+    void theVariantIsAnOptionAndNamedInTheOutput() throws Exception {
+        ObjectMapper om = new ObjectMapper();
+        assertThat(run("decode", "--batch-per-npu", "96", "--kv-length", "4096", "--json")).isZero();
+        JsonNode cal = om.readTree(out.toString());
+        out.getBuffer().setLength(0);
+        assertThat(run("decode", "--batch-per-npu", "96", "--kv-length", "4096", "--calibration", "physics", "--json")).isZero();
+        JsonNode phys = om.readTree(out.toString());
+        assertThat(cal.get("calibration").asText()).isEqualTo("calibrated");
+        assertThat(cal.get("calibration_source").asText()).isEqualTo("cmbench/calibrations/cloudmatrix384.yaml");
+        assertThat(phys.get("calibration").asText()).isEqualTo("physics");
+        assertThat(cal.get("tpot_ms").asDouble()).isGreaterThan(phys.get("tpot_ms").asDouble());
+    }
+
+    @Test
+    void anUnknownVariantIsRefusedOnOneLine() {
+        assertThat(run("max-throughput", "--slo-tpot-ms", "15", "--prompt-tokens", "4096", "--output-tokens", "256",
+                "--calibration", "fitted")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("error: --calibration 'fitted': must be one of calibrated, physics");
+    }
 }
