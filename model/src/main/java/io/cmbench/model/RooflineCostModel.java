@@ -65,6 +65,8 @@ public final class RooflineCostModel implements ServingCostModel {
     private final boolean sharedDedicated;
     private final int sharedCopies, copiesPerToken;
     private final double imbalance;
+    // stochastic routing (ExpertLoad): the busiest die's expected share and the normal quantile of its excess; 0: balanced
+    private final ExpertLoad decodeLoad, prefillLoad;
     private final double alphaD, alphaC, betaEp;
     private final int nMb;
     private final boolean disjoint;
@@ -168,6 +170,8 @@ public final class RooflineCostModel implements ServingCostModel {
         sharedCopies = sharedDedicated ? d.sharedExpertCopies() : decodeDies;
         copiesPerToken = m.topK() + (sharedDedicated ? m.sharedExperts() : 0);
         imbalance = d.expertLoadImbalance();
+        decodeLoad = new ExpertLoad(m.routedExperts(), m.topK(), d.redundantExperts(), routedDiesExperts,
+                sharedDedicated ? d.expertParallel() - sharedCopies : d.expertParallel(), d.stochasticRouting());
         betaEp = epBeta(d.expertParallel());
         alphaD = cal.epLatencyScale() * epAlpha(d.expertParallel(), true, betaEp);
         alphaC = cal.epLatencyScale() * epAlpha(d.expertParallel(), false, betaEp);
@@ -195,6 +199,8 @@ public final class RooflineCostModel implements ServingCostModel {
         pRoutingBesideComm = p.routingBesideCommunication();
         prefillDies = p.npusPerInstance() * hw.diesPerNpu();
         pExpertsPerDie = (m.routedExperts() + p.redundantExperts()) / p.expertParallel();
+        prefillLoad = new ExpertLoad(m.routedExperts(), m.topK(), p.redundantExperts(), pExpertsPerDie,
+                p.expertParallel(), p.stochasticRouting());
         pBetaEp = epBeta(p.expertParallel());
         pAlphaD = cal.epLatencyScale() * epAlpha(p.expertParallel(), true, pBetaEp);
         pAlphaC = cal.epLatencyScale() * epAlpha(p.expertParallel(), false, pBetaEp);
@@ -362,7 +368,7 @@ public final class RooflineCostModel implements ServingCostModel {
             return;
         }
         o[0] = roof(2 * pGate * tMax, bf16GemmRate * frac, pGate * 2.0, hbmBw);
-        double routedPairs = total * m.topK() * imbalance / slots * routedDiesExperts;
+        double routedPairs = imbalance * decodeLoad.busiestDiePairs(total);
         double sharedPairs = sharedDedicated ? total * m.sharedExperts() / sharedCopies : tMax * m.sharedExperts();
         double sendD = tMax * copiesPerToken * msgD;
         double recvPairs = sharedDedicated ? Math.max(routedPairs, sharedPairs) : routedPairs;
@@ -675,7 +681,7 @@ public final class RooflineCostModel implements ServingCostModel {
                 (total / D) * kvBytesPerTokenPerLayer, hbmBw);
         double gate = u <= 0 ? 0 : roof(2 * pGate * u, bf16GemmRate, pGate * 2.0, hbmBw);
         double uTotal = total - cached;
-        double routedPairs = uTotal * m.topK() * p.expertLoadImbalance() / (m.routedExperts() + p.redundantExperts()) * pExpertsPerDie;
+        double routedPairs = p.expertLoadImbalance() * prefillLoad.busiestDiePairs(uTotal);
         double experts = u <= 0 ? 0 : roof(2 * pExpert * (routedPairs + u * m.sharedExperts()), gemmRate,
                 (pExpertsPerDie + m.sharedExperts()) * pExpert * wB, hbmBw);
         double dense = u <= 0 ? 0 : roof(2 * pDense * u, gemmRate, pDense * wB, hbmBw);

@@ -94,9 +94,8 @@ class BehaviourTest {
     @Test
     void microbatchSwitchTradesWeightRereadsForOverlap() {
         RooflineCostModel single = paper.withDecodeOptions(new DecodeOptions(true, 0.7, false));
-        RooflineCostModel always = new RooflineCostModel(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1"),
-                TestSpecs.deployment(replaceOnce(text("deployments", "cloudmatrix-infer"), "microbatch_policy: adaptive",
-                        "microbatch_policy: always")), 0, null);
+        RooflineCostModel always = TestSpecs.paper(replaceOnce(text("deployments", "cloudmatrix-infer"), "microbatch_policy: adaptive",
+                        "microbatch_policy: always"));
         // batch 2: nothing to overlap, and two microbatches would read the weights twice
         assertThat(single.decodeUniform(2, 4096).stepMicros()).isLessThan(always.decodeUniform(2, 4096).stepMicros());
         // batch 96: overlapping the MoE stream behind the attention stream wins
@@ -109,9 +108,8 @@ class BehaviourTest {
     @Test
     void adaptivePolicyRunsEachStepTheFasterWay() {
         RooflineCostModel single = paper.withDecodeOptions(new DecodeOptions(true, 0.7, false));
-        RooflineCostModel always = new RooflineCostModel(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1"),
-                TestSpecs.deployment(replaceOnce(text("deployments", "cloudmatrix-infer"), "microbatch_policy: adaptive",
-                        "microbatch_policy: always")), 0, null);
+        RooflineCostModel always = TestSpecs.paper(replaceOnce(text("deployments", "cloudmatrix-infer"), "microbatch_policy: adaptive",
+                        "microbatch_policy: always"));
         for (int b : new int[] {1, 2, 8, 32, 96}) {
             DecodeResult a = paper.decodeUniform(b, 4096);
             double best = Math.min(single.decodeUniform(b, 4096).stepMicros(), always.decodeUniform(b, 4096).stepMicros());
@@ -131,10 +129,9 @@ class BehaviourTest {
 
     @Test
     void expertImbalanceSlowsTheMoeStream() {
-        String dep = replaceOnce(text("deployments", "cloudmatrix-infer"), "expert_load_imbalance: 1.0     # hottest",
-                "expert_load_imbalance: 1.5     # hottest");
-        RooflineCostModel skew = new RooflineCostModel(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1"),
-                TestSpecs.deployment(dep), 0, null);
+        String dep = replaceOnce(text("deployments", "cloudmatrix-infer"), "expert_load_imbalance: 1.0     # popularity skew on top of the stochastic routing: none measured\n  expert_routing: stochastic     # each",
+                "expert_load_imbalance: 1.5     # popularity skew on top of the stochastic routing: none measured\n  expert_routing: stochastic     # each");
+        RooflineCostModel skew = TestSpecs.paper(dep);
         DecodeResult a = paper.decodeUniform(96, 4096), b = skew.decodeUniform(96, 4096);
         assertThat(b.operators().get("routed_experts")).isCloseTo(1.5 * a.operators().get("routed_experts"), within(0.01));
         assertThat(b.streams().get("moe_stream")).isGreaterThan(a.streams().get("moe_stream"));

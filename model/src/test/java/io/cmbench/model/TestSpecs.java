@@ -39,12 +39,19 @@ final class TestSpecs {
         return SpecLoader.parseText("deployments/test.yaml", text, Deployment::fromYaml);
     }
 
+    /**
+     * The paper's deployment on the physics variant with every expert-parallel rank at its mean share (balanced routing),
+     * so that hand-computed rooflines use the mean routed load; the stochastic busiest-die load has tests of its own.
+     */
     static RooflineCostModel paper() {
-        return CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0, Calibration.PHYSICS_NAME);
+        RooflineCostModel cm = CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0, Calibration.PHYSICS_NAME);
+        return cm.withDeployment(cm.deployment().withBalancedRouting());
     }
 
     /** The paper's profile and model with a variant of a deployment text. */
+    /** The physics on a variant of the paper's deployment text, with balanced routing as {@link #paper()}. */
     static RooflineCostModel paper(String deploymentText) {
-        return new RooflineCostModel(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1"), deployment(deploymentText), 0, null);
+        return new RooflineCostModel(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1"),
+                deployment(deploymentText).withBalancedRouting(), 0, null);
     }
 }

@@ -31,12 +31,12 @@ public record Deployment(
     public record Decode(int instances, int npusPerInstance, int expertParallel, int redundantExperts,
                          int sharedExpertCopies, boolean sharedDedicated, int batchCapPerNpu, int microbatches,
                          boolean disjointStreams, Stream attentionStream, Stream moeStream, double expertLoadImbalance,
-                         double runtimeReservePerDie, boolean adaptiveMicrobatch, boolean vectorKernels) {}
+                         double runtimeReservePerDie, boolean adaptiveMicrobatch, boolean vectorKernels, boolean stochasticRouting) {}
 
     public record Prefill(int instances, int npusPerInstance, int expertParallel, int redundantExperts,
                           boolean sharedDedicated, String attentionParallelism, int attentionTp, int batchTokensPerNpu,
                           int microbatches, double expertLoadImbalance, double runtimeReservePerDie, boolean vectorKernels,
-                          boolean routingBesideCommunication) {}
+                          boolean routingBesideCommunication, boolean stochasticRouting) {}
 
     /** The same deployment with another number of prefill microbatches (1 or 2), for the overlap ablation. */
     public Deployment withPrefillMicrobatches(int microbatches) {
@@ -44,8 +44,24 @@ public record Deployment(
         Prefill p = prefill;
         Prefill q = new Prefill(p.instances(), p.npusPerInstance(), p.expertParallel(), p.redundantExperts(), p.sharedDedicated(),
                 p.attentionParallelism(), p.attentionTp(), p.batchTokensPerNpu(), microbatches, p.expertLoadImbalance(),
-                p.runtimeReservePerDie(), p.vectorKernels(), p.routingBesideCommunication());
+                p.runtimeReservePerDie(), p.vectorKernels(), p.routingBesideCommunication(), p.stochasticRouting());
         return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, decode, q, kvTransferPlane);
+    }
+
+    /**
+     * The same deployment with every expert-parallel rank receiving exactly its mean share of the routed tokens
+     * ("perfect expert load balance", as the paper's headline prefill and Huawei's recipes force it).
+     */
+    public Deployment withBalancedRouting() {
+        Decode d = decode;
+        Decode a = new Decode(d.instances(), d.npusPerInstance(), d.expertParallel(), d.redundantExperts(), d.sharedExpertCopies(),
+                d.sharedDedicated(), d.batchCapPerNpu(), d.microbatches(), d.disjointStreams(), d.attentionStream(), d.moeStream(),
+                d.expertLoadImbalance(), d.runtimeReservePerDie(), d.adaptiveMicrobatch(), d.vectorKernels(), false);
+        Prefill p = prefill;
+        Prefill q = new Prefill(p.instances(), p.npusPerInstance(), p.expertParallel(), p.redundantExperts(), p.sharedDedicated(),
+                p.attentionParallelism(), p.attentionTp(), p.batchTokensPerNpu(), p.microbatches(), p.expertLoadImbalance(),
+                p.runtimeReservePerDie(), p.vectorKernels(), p.routingBesideCommunication(), false);
+        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, a, q, kvTransferPlane);
     }
 
     /** The same deployment with its decode microbatch policy "always" (two microbatches on every step), for comparisons. */
@@ -53,8 +69,13 @@ public record Deployment(
         Decode d = decode;
         Decode a = new Decode(d.instances(), d.npusPerInstance(), d.expertParallel(), d.redundantExperts(), d.sharedExpertCopies(),
                 d.sharedDedicated(), d.batchCapPerNpu(), d.microbatches(), d.disjointStreams(), d.attentionStream(), d.moeStream(),
-                d.expertLoadImbalance(), d.runtimeReservePerDie(), false, d.vectorKernels());
+                d.expertLoadImbalance(), d.runtimeReservePerDie(), false, d.vectorKernels(), d.stochasticRouting());
         return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, a, prefill, kvTransferPlane);
+    }
+
+    /** {@code expert_routing}: stochastic (default: each token's top-k drawn, the busiest rank sets the layer) or balanced. */
+    private static boolean stochastic(YamlNode n) {
+        return !n.has("expert_routing") || n.oneOf("expert_routing", "stochastic", "balanced").equals("stochastic");
     }
 
     /** Bytes per element of a data type name. */
@@ -84,7 +105,7 @@ public record Deployment(
         YamlNode d = root.child("decode").allowOnly("instances", "npus_per_instance", "expert_parallel", "redundant_experts",
                 "shared_expert_copies", "shared_expert_placement", "batch_cap_per_npu", "microbatches", "stream_split",
                 "attention_stream", "moe_stream", "expert_load_imbalance", "runtime_reserve_per_die", "microbatch_policy",
-                "vector_kernels");
+                "vector_kernels", "expert_routing");
         int mb = d.positiveInt("microbatches");
         if (mb > 2) throw d.error("microbatches", "must be 1 or 2, got " + mb);
         Decode dec = new Decode(d.positiveInt("instances"), d.positiveInt("npus_per_instance"), d.positiveInt("expert_parallel"),
@@ -94,14 +115,15 @@ public record Deployment(
                 stream(d.child("attention_stream")), stream(d.child("moe_stream")), d.atLeast("expert_load_imbalance", 1.0),
                 d.quantityOrZero("runtime_reserve_per_die", BYTES),
                 d.string("microbatch_policy", "always").equals("adaptive") && mb == 2,
-                d.has("vector_kernels") && d.oneOf("vector_kernels", "none", "fused-mc2").equals("fused-mc2"));
+                d.has("vector_kernels") && d.oneOf("vector_kernels", "none", "fused-mc2").equals("fused-mc2"),
+                stochastic(d));
         if (d.has("microbatch_policy")) {
             d.oneOf("microbatch_policy", "always", "adaptive");
         }
 
         YamlNode p = root.child("prefill").allowOnly("instances", "npus_per_instance", "expert_parallel", "redundant_experts",
                 "shared_expert_placement", "attention_parallelism", "attention_tp", "batch_tokens_per_npu", "microbatches",
-                "expert_load_imbalance", "runtime_reserve_per_die", "vector_kernels", "routing_permutations");
+                "expert_load_imbalance", "runtime_reserve_per_die", "vector_kernels", "routing_permutations", "expert_routing");
         int pmb = p.positiveInt("microbatches");
         if (pmb > 2) throw p.error("microbatches", "must be 1 or 2, got " + pmb);
         Prefill pre = new Prefill(p.positiveInt("instances"), p.positiveInt("npus_per_instance"), p.positiveInt("expert_parallel"),
@@ -112,7 +134,8 @@ public record Deployment(
                 p.quantityOrZero("runtime_reserve_per_die", BYTES),
                 p.has("vector_kernels") && p.oneOf("vector_kernels", "none", "double-routing").equals("double-routing"),
                 p.has("routing_permutations")
-                        && p.oneOf("routing_permutations", "compute-stream", "beside-communication").equals("beside-communication"));
+                        && p.oneOf("routing_permutations", "compute-stream", "beside-communication").equals("beside-communication"),
+                stochastic(p));
         if (pre.routingBesideCommunication() && !pre.vectorKernels()) {
             throw p.error("routing_permutations", "needs vector_kernels: double-routing (there are no permutation kernels to place)");
         }

@@ -51,9 +51,10 @@ public record Measurement(String id, String role, String source, String profile,
      * @param mtp null: the deployment's
      * @param mtpAcceptance NaN: the deployment's
      * @param microbatches 0: the deployment's policy
+     * @param perfectBalance every expert-parallel rank gets exactly its mean share (else the deployment's routing)
      */
     public record Conditions(int batchPerNpu, long kvTokens, int promptTokens, int outputTokens, Boolean mtp,
-                             double mtpAcceptance, int microbatches, int tokensPerNpu) {
+                             double mtpAcceptance, int microbatches, int tokensPerNpu, boolean perfectBalance) {
 
         /** A short human-readable rendering for tables. */
         public String describe() {
@@ -69,6 +70,7 @@ public record Measurement(String id, String role, String source, String profile,
             if (mtp != null) sep(sb).append(mtp ? "MTP on" : "MTP off");
             if (!Double.isNaN(mtpAcceptance)) sep(sb).append(String.format(java.util.Locale.ROOT, "MTP %.2f", mtpAcceptance));
             if (microbatches > 0) sep(sb).append(microbatches == 1 ? "one microbatch" : microbatches + " microbatches");
+            if (perfectBalance) sep(sb).append("perfect expert balance");
             return sb.toString();
         }
 

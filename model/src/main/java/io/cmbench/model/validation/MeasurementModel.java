@@ -18,7 +18,8 @@ public final class MeasurementModel {
     public static RooflineCostModel model(Measurement row, String variant) {
         RooflineCostModel cm = CostModels.build(row.profile(), row.model(), row.deployment(), 0, variant);
         int b = row.conditions().batchPerNpu();
-        return b > cm.layout().decodeBatchCapPerNpu() ? cm.withBatchCap(b) : cm;
+        if (b > cm.layout().decodeBatchCapPerNpu()) cm = cm.withBatchCap(b);
+        return row.conditions().perfectBalance() ? cm.withDeployment(cm.deployment().withBalancedRouting()) : cm;
     }
 
     /** The row's quantity on the physics model of its system plus the calibration layer {@code c}. */

@@ -77,7 +77,7 @@ public final class Measurements {
 
     private static Measurement.Conditions conditions(YamlNode c, Measurement.Quantity q) {
         c.allowOnly("batch_per_npu", "kv_tokens", "prompt_tokens", "output_tokens", "mtp", "mtp_acceptance", "microbatches",
-                "tokens_per_npu");
+                "tokens_per_npu", "expert_balance");
         int batch = c.nonNegativeInt("batch_per_npu", 0);
         int prompt = c.nonNegativeInt("prompt_tokens", 0);
         int output = c.nonNegativeInt("output_tokens", 0);
@@ -95,6 +95,7 @@ public final class Measurements {
             if (tokensPerNpu == 0) throw c.error("tokens_per_npu", "missing condition (a prefill row needs the batch tokens per NPU)");
             if (tokensPerNpu < prompt) throw c.error("tokens_per_npu", "must be >= prompt_tokens (" + prompt + "), got " + tokensPerNpu);
         }
-        return new Measurement.Conditions(batch, kv, prompt, output, mtp, acc, mb, tokensPerNpu);
+        boolean perfect = c.has("expert_balance") && c.oneOf("expert_balance", "perfect", "as-deployed").equals("perfect");
+        return new Measurement.Conditions(batch, kv, prompt, output, mtp, acc, mb, tokensPerNpu, perfect);
     }
 }

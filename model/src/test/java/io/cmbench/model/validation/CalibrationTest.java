@@ -75,8 +75,8 @@ class CalibrationTest {
         assertThat(cal.withCalibration(Calibration.PHYSICS).decodeUniform(96, 4096).stepMicros())
                 .isEqualTo(phys.decodeUniform(96, 4096).stepMicros());
         // pinned physics values (docs/VALIDATION.md, physics column)
-        assertThat(phys.decodeUniform(96, 4096).tpotMicros() / 1e3).isCloseTo(38.26, within(0.01));
-        assertThat(phys.decodeUniform(8, 4224).tpotMicros() / 1e3).isCloseTo(15.58, within(0.01));
+        assertThat(phys.decodeUniform(96, 4096).tpotMicros() / 1e3).isCloseTo(38.30, within(0.01));
+        assertThat(phys.decodeUniform(8, 4224).tpotMicros() / 1e3).isCloseTo(15.73, within(0.01));
         assertThat(SloSearch.maxBatch(phys, 15, 4096, 256).batchPerNpu()).isEqualTo(4);
     }
 

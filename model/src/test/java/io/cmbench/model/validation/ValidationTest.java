@@ -87,8 +87,9 @@ class ValidationTest {
         Row perfect = rows.stream().filter(r -> r.group().equals(Validation.REFERENCE_GROUP) && r.caseName().equals("prefill"))
                 .findFirst().orElseThrow();
         assertThat(p.published()).isEqualTo(5655);
-        assertThat(p.model()).isEqualTo(perfect.model());
-        assertThat(p.conditions()).contains("model assumes perfect balance; shown for context");
+        // stochastic routing over uniformly popular experts: a little slower than perfect balance, far from the published drop
+        assertThat(p.model()).isLessThan(perfect.model()).isGreaterThan(0.99 * perfect.model());
+        assertThat(p.conditions()).contains("model: stochastic routing, uniform expected popularity");
     }
 
     @Test
@@ -132,10 +133,13 @@ class ValidationTest {
         assertThat(Validation.markdown()).contains("The shape of the published rows");
     }
 
-    /** The convexity VALIDATION.md argues from: for a fixed microbatch count the step never bends downwards. */
+    /**
+     * The convexity VALIDATION.md argues from: for a fixed microbatch count the roofline step (every rank at its mean
+     * routed load) never bends downwards.
+     */
     @Test
     void decodeStepIsConvexInTheBatchForAFixedMicrobatchCount() {
-        RooflineCostModel cm = Validation.paperModel();
+        RooflineCostModel cm = Validation.paperModel().withDeployment(Validation.paperModel().deployment().withBalancedRouting());
         RooflineCostModel two = cm.withDeployment(cm.deployment().withDecodeMicrobatchesAlways());
         RooflineCostModel one = cm.withDecodeOptions(new RooflineCostModel.DecodeOptions(true, 0.7, false));
         for (RooflineCostModel m : List.of(one, two)) {
