@@ -94,6 +94,10 @@ public final class CalibrationReport {
     public static void appendTo(StringBuilder sb, String profile) {
         List<Measurement> rows = Measurements.forProfile(profile);
         Calibration cal = Calibrations.forProfile(profile, Calibration.CALIBRATED_NAME);
+        if (cal.isIdentity()) {
+            appendUncalibrated(sb, profile, rows);
+            return;
+        }
         sb.append("## The calibrated model (the default), profile ").append(profile).append("\n\n");
         sb.append("Fitted by `./cmbench model calibrate --profile ").append(profile).append("` on the rows marked calibration in `")
                 .append(Measurements.resourcePath(profile)).append("` (written to `").append(Calibrations.resourcePath(profile))
@@ -121,6 +125,21 @@ public final class CalibrationReport {
                     r.prefillComputeMicrosPerToken()));
         }
 
+        appendValidation(sb, rows);
+    }
+
+    /** A profile without a calibration file: its calibrated variant is the physics; its rows judge that. */
+    private static void appendUncalibrated(StringBuilder sb, String profile, List<Measurement> rows) {
+        sb.append("## Profile ").append(profile).append(": no calibration (both variants are the physics)\n\n");
+        sb.append("`").append(Calibrations.resourcePath(profile)).append("` does not exist, so `--calibration calibrated` runs the\n");
+        sb.append("physics and says so. The calibration layer describes CloudMatrix-Infer's software on Ascend; borrowing it for\n");
+        sb.append("another stack would carry that software's waits to hardware that does not run it, and the profile's own few\n");
+        sb.append("published rows judge its physics instead of being spent on a fit (`").append(Measurements.resourcePath(profile))
+                .append("`).\n");
+        appendValidation(sb, rows);
+    }
+
+    private static void appendValidation(StringBuilder sb, List<Measurement> rows) {
         List<Compared> val = compare(rows, Measurement.VALIDATION);
         sb.append("\n### Validation rows (never fitted), both variants\n\n");
         sb.append("| row | conditions | quantity | published | physics | error | calibrated | error |\n|---|---|---|---:|---:|---:|---:|---:|\n");
@@ -130,10 +149,20 @@ public final class CalibrationReport {
         Summary sc = summary(val, true), sp = summary(val, false);
         sb.append(String.format(Locale.ROOT, "%nOver these %d rows: calibrated median |error| %.1f %%, largest %.1f %% (%s); physics median %.1f %%, largest %.1f %% (%s).%n",
                 sc.rows(), 100 * sc.medianAbs(), 100 * sc.maxAbs(), sc.maxRow(), 100 * sp.medianAbs(), 100 * sp.maxAbs(), sp.maxRow()));
-        sb.append("\nAblations (relative changes; error = distance to the published value or range, in points):\n\n");
-        sb.append("| row | conditions | quantity | published | physics | error | calibrated | error |\n|---|---|---|---:|---:|---:|---:|---:|\n");
-        for (Compared c : val) {
-            if (c.row().quantity().relativeChange) appendCompared(sb, c);
+        if (val.stream().anyMatch(c -> c.row().quantity().relativeChange)) {
+            sb.append("\nAblations (relative changes; error = distance to the published value or range, in points):\n\n");
+            sb.append("| row | conditions | quantity | published | physics | error | calibrated | error |\n|---|---|---|---:|---:|---:|---:|---:|\n");
+            for (Compared c : val) {
+                if (c.row().quantity().relativeChange) appendCompared(sb, c);
+            }
+        }
+        List<Compared> misses = val.stream().filter(c -> !c.row().quantity().relativeChange && Math.abs(c.calibratedError()) > 0.05).toList();
+        if (!misses.isEmpty()) {
+            sb.append("\nRows the calibrated variant misses by more than 5 %, and what the model lacks for them:\n\n");
+            for (Compared c : misses) {
+                sb.append("- `").append(c.row().id()).append("` (").append(pct(c.calibratedError())).append("): ")
+                        .append(c.row().missing().isEmpty() ? "not diagnosed" : c.row().missing()).append('\n');
+            }
         }
         sb.append("\nSources of the rows:\n\n");
         for (Measurement r : rows) sb.append("- `").append(r.id()).append("` (").append(r.deployment()).append("): ").append(r.source()).append('\n');

@@ -9,9 +9,10 @@ import java.util.List;
  *
  * @param role {@code calibration} (the fit sees it), {@code validation} (judged, never fitted) or {@code context}
  * @param valueHigh the upper end when the source gives a range (NaN otherwise)
+ * @param missing what the model lacks to meet this row, when it misses it ("" when not stated)
  */
 public record Measurement(String id, String role, String source, String profile, String model, String deployment,
-                          Quantity quantity, Conditions conditions, double value, double valueHigh) {
+                          Quantity quantity, Conditions conditions, double value, double valueHigh, String missing) {
 
     public static final String CALIBRATION = "calibration";
     public static final String VALIDATION = "validation";

@@ -258,6 +258,7 @@ public final class Validation {
         sb.append("declared published rows. The first section judges the calibrated variant; the sections after it are the\n");
         sb.append("physics variant's, with the diagnosis of what it misses.\n\n");
         CalibrationReport.appendTo(sb, "cloudmatrix384");
+        CalibrationReport.appendTo(sb, "h800");
         sb.append("## The physics variant\n\n");
         sb.append("Built from the paper's hardware and model facts and a few named efficiency factors taken from operator\n");
         sb.append("benchmarks (below; the prefill attention's, the attention projections' and the reducing vector kernels' from an\n");
