@@ -1,0 +1,38 @@
+package io.cmbench.model;
+
+import org.junit.jupiter.api.Test;
+
+import io.cmbench.model.validation.PublishedReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class DecodeCapacityTest {
+
+    @Test
+    void theRateThatFillsThePaperDecodePoolAtItsCap() {
+        RooflineCostModel cm = CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0);
+        double tpot = cm.decodeUniform(96, 4096 + 128).tpotMicros() / 1e6;
+        // 160 NPUs x 96 sequences, each holding its slot for 256 tokens at one TPOT per token
+        assertThat(DecodeCapacity.requestsPerSecond(cm, 96, 4096, 256)).isCloseTo(160 * 96 / (256 * tpot), within(1e-9));
+        // the calibrated TPOT there is the paper's ~49.4 ms: about 1,200 requests/s
+        assertThat(DecodeCapacity.requestsPerSecond(cm, 96, 4096, 256)).isBetween(1150.0, 1250.0);
+    }
+
+    @Test
+    void thePaperReferencePointsOfTheDefaultScenario() {
+        ScenarioSpec paper = ScenarioSpec.paperDefault();
+        assertThat(PublishedReference.decodePoints(paper)).extracting(PublishedReference.DecodePoint::batchPerNpu)
+                .containsExactly(8, 24, 96, 112, 128);
+        // 4,096 in / 256 out: mean KV 4,224
+        assertThat(PublishedReference.atBatch(paper, 96, 4224).orElseThrow().tokensPerSecondPerNpu()).isCloseTo(1943.3, within(0.1));
+        assertThat(PublishedReference.bestWithin(paper, 15, 4224).orElseThrow().tokensPerSecondPerNpu()).isCloseTo(536.9, within(0.1));
+        assertThat(PublishedReference.bestWithin(paper, 30, 4224).orElseThrow().batchPerNpu()).isEqualTo(24);
+        assertThat(PublishedReference.bestWithin(paper, 50, 4224).orElseThrow().batchPerNpu()).isEqualTo(96);
+        // 1,024 in / 1,024 out: the batch-128 row
+        assertThat(PublishedReference.bestWithin(paper, 50, 1536).orElseThrow().batchPerNpu()).isEqualTo(128);
+        assertThat(PublishedReference.atBatch(paper, 96, 1536)).isEmpty();
+        assertThat(PublishedReference.decodePoints(new ScenarioSpec("h", "h800", "deepseek-r1", "deepseek-h800", 0)))
+                .extracting(PublishedReference.DecodePoint::batchPerNpu).containsExactly(128);
+    }
+}
