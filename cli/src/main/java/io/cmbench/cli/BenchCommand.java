@@ -179,12 +179,17 @@ final class BenchCommand {
         @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
+        @Option(names = "--calibration", paramLabel = "VARIANT", defaultValue = "calibrated",
+                description = "Cost model variant: calibrated (the physics plus the profile's fitted calibration layer) "
+                        + "or physics (nothing fitted) (default: ${DEFAULT-VALUE}).")
+        String calibration;
 
         @picocli.CommandLine.Mixin
         Output output;
 
         @Override
         public Integer call() throws Exception {
+            Options.calibration(spec, calibration);
             if (!(duration > 0)) {
                 throw new ParameterException(spec.commandLine(), "--duration: must be > 0, got '" + duration + "'");
             }
@@ -195,8 +200,8 @@ final class BenchCommand {
                         "--mode: unknown value '" + mode + "' (expected decode-only or full)");
             };
             Path dir = workDir(output.out).resolve("pipeline");
-            ScenarioSpec paper = ScenarioSpec.paperDefault();
-            RooflineCostModel model = CostModels.build(paper.profile(), paper.model(), paper.deployment(), 0);
+            ScenarioSpec paper = ScenarioSpec.paperDefault().withCalibration(calibration);
+            RooflineCostModel model = CostModels.build(paper.profile(), paper.model(), paper.deployment(), 0, calibration);
             int cap = model.layout().decodeBatchCapPerNpu();
             DecodeResult d = model.decodeUniform(cap, 4096 + 128);
             double lifetime = 256 / d.tokensPerStep() * d.stepMicros() / 1e6;
@@ -216,6 +221,7 @@ final class BenchCommand {
                 double simSeconds = result.completions().stream().mapToLong(c -> c.getLastTokenMicros()).max().orElse(0) / 1e6;
                 double pipelineSeconds = result.phaseSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
                 r.put("mode", m.name());
+                r.put("calibration", calibration);
                 r.put("offered_requests_per_sim_s", rate);
                 r.put("requests", result.requests());
                 r.put("requests_per_s", result.requests() / pipelineSeconds);
@@ -231,6 +237,7 @@ final class BenchCommand {
                 System.out.println(JSON.writeValueAsString(r));
             } else {
                 System.out.printf("%n%-26s %s%n", "mode", r.get("mode"));
+                System.out.printf("%-26s %s%n", "cost model", Options.modelVariant(paper));
                 System.out.printf("%-26s %,d%n", "requests", r.get("requests"));
                 System.out.printf("%-26s %,.0f%n", "requests/s (end to end)", r.get("requests_per_s"));
                 System.out.printf("%-26s %.1f%n", "simulated s per wall s", r.get("sim_time_per_wall_time"));

@@ -41,9 +41,15 @@ final class ClusterJobs {
     /** Submits the bounded emulation job; returns its job id. */
     String submitEmulation(String bootstrap) {
         List<String> args = common(bootstrap);
-        args.addAll(List.of("--seed", Long.toString(cfg.seed()), "--mode", cfg.mode().name(),
-                "--scenarios", cfg.scenariosSource() != null ? scenariosFileArg(cfg.scenariosSource())
-                        : cfg.scenarios().stream().map(ClusterJobs::scenarioArg).collect(Collectors.joining(","))));
+        args.addAll(List.of("--seed", Long.toString(cfg.seed()), "--mode", cfg.mode().name()));
+        if (cfg.scenariosSource() != null) {
+            // the job reads the file itself (its policies too); the run's cost model variant goes beside it
+            args.addAll(List.of("--scenarios", scenariosFileArg(cfg.scenariosSource()),
+                    "--calibration", calibrationArg(cfg.scenarios())));
+        } else {
+            args.addAll(List.of("--scenarios",
+                    cfg.scenarios().stream().map(ClusterJobs::scenarioArg).collect(Collectors.joining(","))));
+        }
         return submit(EMULATION, args);
     }
 
@@ -91,7 +97,18 @@ final class ClusterJobs {
         return Files.isRegularFile(p) ? p.toAbsolutePath().toString() : source;
     }
 
+    /** {@code name:profile:model:deployment:cap:calibration}, as the emulation job's {@code --scenarios} reads it. */
     static String scenarioArg(ScenarioSpec s) {
-        return String.join(":", s.name(), s.profile(), s.model(), s.deployment(), Integer.toString(s.decodeBatchCapPerNpu()));
+        return String.join(":", s.name(), s.profile(), s.model(), s.deployment(), Integer.toString(s.decodeBatchCapPerNpu()),
+                s.calibration());
+    }
+
+    /** The one cost model variant of a scenario file's scenarios (the launcher gives them all the same). */
+    static String calibrationArg(List<ScenarioSpec> scenarios) {
+        List<String> variants = scenarios.stream().map(ScenarioSpec::calibration).distinct().toList();
+        if (variants.size() != 1) {
+            throw new IllegalStateException("the scenarios of one file run on one cost model variant, got " + variants);
+        }
+        return variants.get(0);
     }
 }

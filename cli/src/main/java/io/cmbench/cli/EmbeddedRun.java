@@ -260,7 +260,7 @@ final class EmbeddedRun {
         Map<String, Object> out = new LinkedHashMap<>();
         for (io.cmbench.model.ScenarioSpec s : cfg.mode() == null ? List.<io.cmbench.model.ScenarioSpec>of() : cfg.scenarios()) {
             io.cmbench.model.RooflineCostModel m = io.cmbench.model.CostModels.build(s.profile(), s.model(), s.deployment(),
-                    s.decodeBatchCapPerNpu());
+                    s.decodeBatchCapPerNpu(), s.calibration());
             out.put(s.name(), m.decodeUniform(m.layout().decodeBatchCapPerNpu(),
                     cfg.promptTokens() + cfg.outputTokens() / 2).operators());
         }

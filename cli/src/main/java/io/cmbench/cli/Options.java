@@ -1,6 +1,10 @@
 package io.cmbench.cli;
 
 import io.cmbench.jobs.SloSpec;
+import io.cmbench.model.Calibration;
+import io.cmbench.model.Calibrations;
+import io.cmbench.model.CostModels;
+import io.cmbench.model.ScenarioSpec;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,5 +31,19 @@ final class Options {
             }
         }
         return List.copyOf(out);
+    }
+
+    /** {@code --calibration}: the cost model variant, checked before anything starts. */
+    static String calibration(CommandSpec spec, String value) {
+        require(spec, Calibrations.VARIANTS.contains(value), "--calibration", value,
+                "must be " + String.join(" or ", Calibrations.VARIANTS));
+        return value;
+    }
+
+    /** The cost model variant a scenario runs on and where its values come from, e.g. for a table's header. */
+    static String modelVariant(ScenarioSpec s) {
+        Calibration c = CostModels.build(s.profile(), s.model(), s.deployment(), s.decodeBatchCapPerNpu(), s.calibration())
+                .calibration();
+        return c.variant() + (c.variant().equals(Calibration.PHYSICS_NAME) ? " (nothing fitted)" : " (" + c.source() + ")");
     }
 }

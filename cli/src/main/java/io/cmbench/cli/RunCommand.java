@@ -10,8 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -84,6 +85,11 @@ final class RunCommand implements Callable<Integer> {
             defaultValue = "0")
     int batchPerNpu;
 
+    @Option(names = "--calibration", paramLabel = "VARIANT", defaultValue = "calibrated",
+            description = "Cost model variant of every scenario: calibrated (the physics plus the profile's fitted "
+                    + "calibration layer) or physics (nothing fitted) (default: ${DEFAULT-VALUE}).")
+    String calibration;
+
     @Option(names = "--kafka-port", description = "Port of the embedded broker (default: a free port).", defaultValue = "0")
     int kafkaPort;
 
@@ -121,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
             stdout.println("no SLO windows were produced (no request completed?)");
         } else {
             SummaryTable.printWindows(stdout, r.windows(), cfg.slos().stream().map(SloSpec::name).toList());
-            SummaryTable.printSummaries(stdout, r.summaries());
+            SummaryTable.printSummaries(stdout, r.summaries(), modelVariants(cfg));
         }
         stdout.printf("%n%,d requests, %,d completions, %,d dead letters%n", r.requests(), r.completions().size(),
                 r.deadLetters().size());
@@ -141,6 +147,7 @@ final class RunCommand implements Callable<Integer> {
         Options.require(spec, warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
         Options.require(spec, drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
         Options.require(spec, batchPerNpu >= 0, "--batch-per-npu", batchPerNpu, "must be >= 0");
+        Options.calibration(spec, calibration);
         Options.require(spec, kafkaPort >= 0 && kafkaPort <= 65535, "--kafka-port", kafkaPort, "must be a port number");
         Options.require(spec, workload == null || Files.isRegularFile(workload), "--workload", workload, "no such file");
         Options.require(spec, clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties", clientProperties,
@@ -154,7 +161,8 @@ final class RunCommand implements Callable<Integer> {
         }
         List<SloSpec> sloSpecs = Options.slos(spec, slos);
         ScenarioSpec base = ScenarioSpec.paperDefault();
-        ScenarioSpec scenario = new ScenarioSpec(base.name(), base.profile(), base.model(), base.deployment(), batchPerNpu);
+        ScenarioSpec scenario = new ScenarioSpec(base.name(), base.profile(), base.model(), base.deployment(), batchPerNpu,
+                calibration);
         Options.require(spec, topicPrefix.matches("[A-Za-z0-9._-]+"), "--topic-prefix", topicPrefix, "may hold letters, digits, '.', '_' and '-' only");
         Options.require(spec, cluster == null || bootstrap != null, "--cluster", cluster, "needs --bootstrap (the Kafka cluster the jobs use)");
         Options.require(spec, checkpointIntervalMillis >= -1, "--checkpoint-interval", checkpointIntervalMillis, "must be >= 0");
@@ -170,12 +178,18 @@ final class RunCommand implements Callable<Integer> {
         }
         Options.require(spec, batchPerNpu == 0, "--batch-per-npu", batchPerNpu, "goes with the default scenario; a scenario file sets its own caps");
         try {
-            return cfg.withScenarios(scenarios);
+            return cfg.withScenarios(scenarios).withCalibration(calibration);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), "--scenarios: " + e.getMessage());
         }
     }
 
+    /** Per scenario, the cost model variant it ran on: the summary names it. */
+    static Map<String, String> modelVariants(RunConfig cfg) {
+        Map<String, String> out = new LinkedHashMap<>();
+        cfg.scenarios().forEach(s -> out.put(s.name(), Options.modelVariant(s)));
+        return out;
+    }
 
     static Properties loadProperties(Path file) throws IOException {
         Properties p = new Properties();

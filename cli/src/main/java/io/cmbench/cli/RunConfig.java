@@ -5,10 +5,13 @@ import io.cmbench.jobs.EmulationJobConfig;
 import io.cmbench.jobs.KafkaTopics;
 import io.cmbench.model.scenario.Scenario;
 import io.cmbench.model.scenario.ScenarioFiles;
+import io.cmbench.model.scenario.ScenarioPolicies;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.model.ScenarioSpec;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -65,12 +68,24 @@ record RunConfig(
                 specs, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, source);
     }
 
-    /** The emulation job's configuration for these scenarios (a scenario file's policies included). */
+    /** The same run with every scenario on the cost model variant {@code calibrated} or {@code physics}. */
+    RunConfig withCalibration(String variant) {
+        return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
+                outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
+                scenarios.stream().map(s -> s.withCalibration(variant)).toList(), mode, quiet, clusterRestAddress,
+                kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, scenariosSource);
+    }
+
+    /**
+     * The emulation job's configuration for these scenarios (a scenario file's policies included; the scenarios
+     * themselves are this run's, which carry its cost model variant, not the file's defaults).
+     */
     EmulationJobConfig emulationJob(String bootstrap) {
-        return scenariosSource == null
-                ? new EmulationJobConfig(bootstrap, topics(), scenarios, seed, mode, true, kafkaProperties)
-                : EmulationJobConfig.of(bootstrap, topics(), ScenarioFiles.resolve(scenariosSource), seed, mode, true,
-                        kafkaProperties);
+        Map<String, ScenarioPolicies> policies = new LinkedHashMap<>();
+        if (scenariosSource != null) {
+            ScenarioFiles.resolve(scenariosSource).forEach(s -> policies.put(s.spec().name(), s.policies()));
+        }
+        return new EmulationJobConfig(bootstrap, topics(), scenarios, seed, mode, true, kafkaProperties, policies);
     }
 
     KafkaTopics topics() {

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** Renders the per-window and overall results as aligned text tables. */
 final class SummaryTable {
@@ -37,10 +38,18 @@ final class SummaryTable {
     }
 
     static void printSummaries(PrintStream out, List<RunSummary> summaries) {
+        printSummaries(out, summaries, Map.of());
+    }
+
+    /** @param modelVariants per scenario, the cost model variant it ran on (none for measured timings) */
+    static void printSummaries(PrintStream out, List<RunSummary> summaries, Map<String, String> modelVariants) {
         for (RunSummary s : summaries) {
             out.printf("%nscenario %s — steady state %.0f–%.0f s (%d of %d windows), %d decode NPUs, %d prefill NPUs%n",
                     s.scenario(), s.steadyStartMicros() / 1e6, s.steadyEndMicros() / 1e6, s.steadyWindows(), s.windows(),
                     s.decodeNpus(), s.prefillNpus());
+            if (modelVariants.containsKey(s.scenario())) {
+                out.printf("  %-28s %s%n", "cost model", modelVariants.get(s.scenario()));
+            }
             out.printf("  %-28s %12s%n", "completed requests", String.format("%,d", s.completedRequests()));
             out.printf("  %-28s %12.1f%n", "output tok/s per decode NPU", s.outputTokensPerSecPerNpu());
             out.printf("  %-28s %12.1f%n", "prefill tok/s per prefill NPU", s.prefillTokensPerSecPerNpu());

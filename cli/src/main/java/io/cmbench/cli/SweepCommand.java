@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cmbench.jobs.EmulationMode;
 import io.cmbench.jobs.SloSpec;
+import io.cmbench.model.Calibration;
 import io.cmbench.model.CostModels;
 import io.cmbench.model.DecodeResult;
 import io.cmbench.model.PoolLayout;
@@ -83,6 +84,11 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON only.")
     boolean json;
 
+    @Option(names = "--calibration", paramLabel = "VARIANT", defaultValue = "calibrated",
+            description = "Cost model variant, for the operating points and the emulation alike: calibrated (the physics "
+                    + "plus the profile's fitted calibration layer) or physics (nothing fitted) (default: ${DEFAULT-VALUE}).")
+    String calibration;
+
     @Override
     public Integer call() throws Exception {
         Options.require(spec, promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
@@ -90,6 +96,7 @@ final class SweepCommand implements Callable<Integer> {
         Options.require(spec, lifetimes >= 3 && Double.isFinite(lifetimes), "--lifetimes", lifetimes, "must be >= 3");
         Options.require(spec, overload > 1 && Double.isFinite(overload), "--overload", overload, "must be > 1 (saturating load)");
         Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
+        Options.calibration(spec, calibration);
         boolean prefill = switch (pool.trim().toLowerCase()) {
             case "decode" -> false;
             case "prefill" -> true;
@@ -102,13 +109,13 @@ final class SweepCommand implements Callable<Integer> {
         Files.createDirectories(outDir);
         System.setProperty("cmbench.log.file", outDir.resolve("cmbench.log").toString());
 
-        ScenarioSpec base = ScenarioSpec.paperDefault();
+        ScenarioSpec base = ScenarioSpec.paperDefault().withCalibration(calibration);
         List<ScenarioSpec> scenarios = new ArrayList<>();
         for (int c : caps) {
             scenarios.add(prefill ? base : new ScenarioSpec(String.format("b%03d", c), base.profile(), base.model(),
-                    base.deployment(), c));
+                    base.deployment(), c, calibration));
         }
-        Load load = prefill ? prefillLoad(base) : decodeLoad(base, caps.get(caps.size() - 1));
+        Load load = prefill ? prefillLoad() : decodeLoad(caps.get(caps.size() - 1));
         double windowSeconds = Math.max(1, Math.round(load.lifetimeSeconds / 2));
         int edgeWindows = (int) Math.ceil(1.5 * load.lifetimeSeconds / windowSeconds);
         double duration = Math.max(lifetimes * load.lifetimeSeconds, (2 * edgeWindows + 3) * windowSeconds);
@@ -116,6 +123,7 @@ final class SweepCommand implements Callable<Integer> {
         stdout.printf("sweep: %s pool, %d operating point(s), %.0f req/s for %.0f simulated s (%,d requests), window %.0f s%n",
                 prefill ? "prefill" : "decode", caps.size(), load.requestsPerSec, duration,
                 Math.round(load.requestsPerSec * duration), windowSeconds);
+        stdout.printf("sweep: cost model %s%n", Options.modelVariant(base));
 
         RunConfig cfg = new RunConfig(seed, duration, load.requestsPerSec, promptTokens, outputTokens, null, parallelism,
                 outDir, windowSeconds, List.copyOf(sloSpecs), edgeWindows, edgeWindows, 0, null, new Properties(),
@@ -128,6 +136,7 @@ final class SweepCommand implements Callable<Integer> {
             io.cmbench.report.ReportWriter.write(outDir);
             System.out.println(JSON.writeValueAsString(result));
         } else {
+            System.out.printf("%ncost model: %s%n", Options.modelVariant(base));
             printTable(System.out, r, result, prefill);
             System.out.printf("%nresults: %s (sweep.json, summary.json, slo-windows.jsonl)%n", outDir.toAbsolutePath());
             System.out.printf("report:  %s%n", io.cmbench.report.ReportWriter.write(outDir).toAbsolutePath());
@@ -139,8 +148,7 @@ final class SweepCommand implements Callable<Integer> {
         java.util.TreeSet<Integer> caps = new java.util.TreeSet<>();
         for (String c : batchCaps) {
             if (c.trim().equalsIgnoreCase("auto")) {
-                ScenarioSpec base = ScenarioSpec.paperDefault();
-                RooflineCostModel m = CostModels.build(base.profile(), base.model(), base.deployment(), 0);
+                RooflineCostModel m = model(0);
                 int deploymentCap = m.layout().decodeBatchCapPerNpu();
                 caps.add(deploymentCap);
                 for (SloSpec slo : sloSpecs) {
@@ -168,11 +176,24 @@ final class SweepCommand implements Callable<Integer> {
         return List.copyOf(caps);
     }
 
+    /** The paper's deployment on this sweep's cost model variant, decode batch cap {@code cap} (0: the deployment's). */
+    private RooflineCostModel model(int cap) {
+        ScenarioSpec base = ScenarioSpec.paperDefault();
+        return CostModels.build(base.profile(), base.model(), base.deployment(), cap, calibration);
+    }
+
+    /** Which cost model variant the points and the emulation used, as {@code cmbench model} names it in its JSON. */
+    private void putCalibration(Map<String, Object> out) {
+        Calibration c = model(0).calibration();
+        out.put("calibration", c.variant());
+        out.put("calibration_source", c.source());
+    }
+
     private record Load(double requestsPerSec, double lifetimeSeconds) {}
 
     /** Saturate the largest operating point: offered load = overload x the model's steady throughput there. */
-    private Load decodeLoad(ScenarioSpec base, int maxCap) {
-        RooflineCostModel m = CostModels.build(base.profile(), base.model(), base.deployment(), maxCap);
+    private Load decodeLoad(int maxCap) {
+        RooflineCostModel m = model(maxCap);
         DecodeResult d = m.decodeUniform(maxCap, promptTokens + outputTokens / 2);
         PoolLayout layout = m.layout();
         double stepSeconds = d.stepMicros() / 1e6;
@@ -182,8 +203,8 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /** Saturate the prefill pool: full batches of the token budget back to back. */
-    private Load prefillLoad(ScenarioSpec base) {
-        RooflineCostModel m = CostModels.build(base.profile(), base.model(), base.deployment(), 0);
+    private Load prefillLoad() {
+        RooflineCostModel m = model(0);
         PoolLayout layout = m.layout();
         int perBatch = Math.max(1, layout.prefillTokenBudgetPerInstance() / promptTokens);
         int[] prompts = new int[perBatch];
@@ -206,7 +227,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         for (RunSummary s : r.summaries()) {
             int cap = Integer.parseInt(s.scenario().substring(1));
-            RooflineCostModel m = CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", cap);
+            RooflineCostModel m = model(cap);
             DecodeResult d = m.decodeUniform(cap, promptTokens + outputTokens / 2);
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("batch_per_npu", cap);
@@ -239,6 +260,7 @@ final class SweepCommand implements Callable<Integer> {
         Map<String, Object> out = new LinkedHashMap<>(best);
         out.put("pool", "decode");
         out.put("mode", "decode-only: requests arrive with their KV in place; normalized by decode NPUs");
+        putCalibration(out);
         out.put("points", points);
         return out;
     }
@@ -268,6 +290,7 @@ final class SweepCommand implements Callable<Integer> {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("pool", "prefill");
         out.put("mode", "prefill-only: saturating load of " + promptTokens + "-token prompts; normalized by prefill NPUs");
+        putCalibration(out);
         out.put("prefill_tokens_per_s_per_npu", s.prefillTokensPerSecPerNpu());
         out.put("ttft_p50_ms", s.ttft().p50Ms());
         return out;

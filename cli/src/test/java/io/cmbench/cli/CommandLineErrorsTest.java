@@ -23,6 +23,9 @@ class CommandLineErrorsTest {
             "run --no-such-option          | Unknown option: '--no-such-option'",
             "run --seed                    | Missing required parameter for option '--seed'",
             "run --workload /no/such/file  | --workload: no such file, got '/no/such/file'",
+            "run --calibration bogus       | --calibration: must be calibrated or physics, got 'bogus'",
+            "sweep --calibration Physics   | --calibration: must be calibrated or physics, got 'Physics'",
+            "bench pipeline --calibration x | --calibration: must be calibrated or physics, got 'x'",
     })
     void badUsageIsOneClearLineAndExitCode2(String args, String expected) {
         StringWriter err = new StringWriter();

@@ -53,6 +53,9 @@ class SweepCommandTest {
                     .isCloseTo(p.get("model_tokens_per_s_per_npu").asDouble(), within(0.05 * p.get("model_tokens_per_s_per_npu").asDouble()));
         }
         assertThat(points().get(1).get("tpot_ms").asDouble()).isGreaterThan(points().get(0).get("tpot_ms").asDouble());
+        // the points and the emulation ran on the default variant, and the JSON says so
+        assertThat(result.get("calibration").asText()).isEqualTo("calibrated");
+        assertThat(result.get("calibration_source").asText()).isEqualTo("cmbench/calibrations/cloudmatrix384.yaml");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.cmbench.jobs;
 
+import io.cmbench.model.Calibrations;
 import io.cmbench.model.ScenarioSpec;
 import io.cmbench.model.scenario.Scenario;
 import io.cmbench.model.scenario.ScenarioFiles;
@@ -84,17 +85,24 @@ final class JobArgs {
 
     /**
      * A scenario file ({@code *.yaml}, or a shipped name such as {@code paper}), or
-     * {@code name:profile:model:deployment[:decodeBatchCapPerNpu]}, comma separated (default policies);
-     * default the paper's scenario.
+     * {@code name:profile:model:deployment[:decodeBatchCapPerNpu[:calibration]]}, comma separated (default policies);
+     * default the paper's scenario. {@code calibration} (the cost model variant, {@code calibrated} or {@code physics})
+     * is the variant of every scenario that does not name its own: those of a file, and entries of up to five fields
+     * (so the launcher's older five-field entries keep meaning the default, calibrated).
      */
-    static List<Scenario> scenarios(String spec) {
+    static List<Scenario> scenarios(String spec, String calibration) {
+        if (!Calibrations.VARIANTS.contains(calibration)) {
+            throw new IllegalArgumentException("--calibration must be one of " + String.join(", ", Calibrations.VARIANTS)
+                    + ", got '" + calibration + "'");
+        }
         if (spec == null || spec.isBlank()) {
-            return List.of(new Scenario(ScenarioSpec.paperDefault(), ScenarioPolicies.defaults()));
+            return List.of(new Scenario(ScenarioSpec.paperDefault().withCalibration(calibration), ScenarioPolicies.defaults()));
         }
         String v = spec.trim();
         if (!v.contains(":") || v.endsWith(".yaml") || v.endsWith(".yml")) {
             try {
-                return ScenarioFiles.resolve(v);
+                return ScenarioFiles.resolve(v).stream()
+                        .map(s -> new Scenario(s.spec().withCalibration(calibration), s.policies())).toList();
             } catch (SpecException e) {
                 throw new IllegalArgumentException("--scenarios: " + e.getMessage(), e);
             }
@@ -102,19 +110,24 @@ final class JobArgs {
         List<Scenario> out = new ArrayList<>();
         for (String one : spec.split(",")) {
             String[] f = one.trim().split(":");
-            if (f.length != 4 && f.length != 5) {
+            if (f.length < 4 || f.length > 6) {
                 throw new IllegalArgumentException("--scenarios entry '" + one
-                        + "' must be name:profile:model:deployment[:decodeBatchCapPerNpu]");
+                        + "' must be name:profile:model:deployment[:decodeBatchCapPerNpu[:calibration]]");
             }
             int cap = 0;
-            if (f.length == 5) {
+            if (f.length >= 5) {
                 try {
                     cap = Integer.parseInt(f[4]);
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("--scenarios entry '" + one + "': cap '" + f[4] + "' is not an integer");
                 }
             }
-            out.add(new Scenario(new ScenarioSpec(f[0], f[1], f[2], f[3], cap), ScenarioPolicies.defaults()));
+            String variant = f.length == 6 ? f[5] : calibration;
+            if (!Calibrations.VARIANTS.contains(variant)) {
+                throw new IllegalArgumentException("--scenarios entry '" + one + "': calibration '" + variant
+                        + "' is not one of " + String.join(", ", Calibrations.VARIANTS));
+            }
+            out.add(new Scenario(new ScenarioSpec(f[0], f[1], f[2], f[3], cap, variant), ScenarioPolicies.defaults()));
         }
         return out;
     }

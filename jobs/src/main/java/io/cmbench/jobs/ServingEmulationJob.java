@@ -13,6 +13,7 @@ import io.cmbench.jobs.serde.AvroTypeInfo;
 import io.cmbench.jobs.serde.Envelope;
 import io.cmbench.jobs.serde.EnvelopeDeserializer;
 import io.cmbench.jobs.serde.EnvelopeWatermarks;
+import io.cmbench.model.Calibration;
 import io.cmbench.schemas.Completion;
 import io.cmbench.schemas.DeadLetter;
 import io.cmbench.schemas.EngineStep;
@@ -230,7 +231,9 @@ public final class ServingEmulationJob {
     /**
      * Cluster entry. Options: {@code --bootstrap HOST:PORT} (required), {@code --seed N} (1), {@code --bounded},
      * {@code --mode FULL|DECODE_ONLY|PREFILL_ONLY}, {@code --scenarios FILE.yaml | paper | cm384-vs-h800 |
-     * name:profile:model:deployment[:cap],...} (paper default; a YAML file carries the policies too), {@code --parallelism N}, {@code --topic-requests|-completions|-steps|-dead-letter NAME},
+     * name:profile:model:deployment[:cap[:calibration]],...} (paper default; a YAML file carries the policies too),
+     * {@code --calibration calibrated|physics} (the cost model variant of scenarios that name none; calibrated),
+     * {@code --parallelism N}, {@code --topic-requests|-completions|-steps|-dead-letter NAME},
      * {@code --kafka.<property> VALUE}.
      */
     public static void main(String[] args) throws Exception {
@@ -253,7 +256,7 @@ public final class ServingEmulationJob {
             throw new IllegalArgumentException("--mode must be FULL, DECODE_ONLY or PREFILL_ONLY, got '" + mode + "'");
         }
         return EmulationJobConfig.of(JobArgs.required(p, "bootstrap"), JobArgs.topics(p),
-                JobArgs.scenarios(p.get("scenarios")), JobArgs.getLong(p, "seed", 1L), m, JobArgs.flag(p, "bounded"),
-                JobArgs.kafka(p)).validate();
+                JobArgs.scenarios(p.get("scenarios"), p.get("calibration", Calibration.CALIBRATED_NAME)),
+                JobArgs.getLong(p, "seed", 1L), m, JobArgs.flag(p, "bounded"), JobArgs.kafka(p)).validate();
     }
 }

@@ -86,11 +86,42 @@ class ConfigAndSerdeTest {
         assertThatThrownBy(() -> ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
                 "--bootstrap", "h:9", "--mode", "both"}))).hasMessageContaining("'both'");
 
+        // no variant named: the default, calibrated (also the launcher's older five-field entries)
+        assertThat(e.scenarios()).extracting(ScenarioSpec::calibration).containsOnly("calibrated");
+
         AnalyticsJobConfig a = SloAnalyticsJob.parseArgs(ParameterTool.fromArgs(new String[] {
                 "--bootstrap", "h:9", "--bounded", "--window-micros", "5000000", "--slos", "tpot15+ttft1500,tpot30"}));
         assertThat(a.outOfOrdernessMicros()).isEqualTo(AnalyticsJobConfig.HOLD_UNTIL_END);
         assertThat(a.windowSizeMicros()).isEqualTo(5_000_000);
         assertThat(a.slos()).extracting(SloSpec::name).containsExactly("tpot15+ttft1500", "tpot30");
+    }
+
+    @Test
+    void theCostModelVariantTravelsWithTheScenarios() throws Exception {
+        // a sixth field names the entry's variant; --calibration is the variant of the entries that name none
+        EmulationJobConfig inline = ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap", "h:9", "--calibration", "physics",
+                "--scenarios", "a:cloudmatrix384:deepseek-r1:cloudmatrix-infer:0:calibrated,b:p:m:d:32"}));
+        assertThat(inline.scenarios()).containsExactly(
+                new ScenarioSpec("a", "cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0, "calibrated"),
+                new ScenarioSpec("b", "p", "m", "d", 32, "physics"));
+        // a scenario file (here the shipped one) gets --calibration for all of its scenarios
+        EmulationJobConfig file = ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap", "h:9", "--scenarios", "cm384-vs-h800", "--calibration", "physics"}));
+        assertThat(file.scenarios()).extracting(ScenarioSpec::calibration).containsOnly("physics");
+        assertThat(file.policiesList()).hasSize(2);
+        assertThatThrownBy(() -> ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap", "h:9", "--scenarios", "a:p:m:d:0:fitted"}))).hasMessageContaining("'fitted'");
+        assertThatThrownBy(() -> ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap", "h:9", "--calibration", "bogus"}))).hasMessageContaining("--calibration")
+                .hasMessageContaining("'bogus'");
+
+        // the config reaches the tasks Java-serialized: the variant survives the trip
+        byte[] bytes = org.apache.flink.util.InstantiationUtil.serializeObject(inline);
+        EmulationJobConfig back = org.apache.flink.util.InstantiationUtil.deserializeObject(bytes,
+                getClass().getClassLoader());
+        assertThat(back.scenarios()).isEqualTo(inline.scenarios());
+        assertThat(back.scenarios().get(1).calibration()).isEqualTo("physics");
     }
 
     @Test

@@ -114,6 +114,9 @@ public final class ReportWriter {
         dl(b, "warm-up / drain windows", c.warmupWindows() == null ? null : c.warmupWindows() + " / " + c.drainWindows());
         dl(b, "SLOs", String.join(", ", d.sloNames().stream().map(s -> s + " (" + sloText(d, s) + ")").toList()));
         dl(b, "mode", c.mode());
+        List<String> variants = c.scenarios().stream().map(RunData.ScenarioConfig::calibration).filter(v -> v != null)
+                .distinct().toList();
+        dl(b, "cost model", variants.isEmpty() ? null : String.join(", ", variants));
         b.append("</dl></div>");
 
         b.append("<div class=\"card\"><h3>Execution</h3><dl>");
@@ -129,7 +132,7 @@ public final class ReportWriter {
         b.append("</dl></div>");
 
         b.append("<div class=\"card wide\"><h3>Scenarios</h3><table><thead><tr><th>scenario</th><th>profile</th>"
-                + "<th>deployment</th><th class=\"num\">batch cap/NPU</th><th class=\"num\">decode NPUs</th>"
+                + "<th>deployment</th><th>cost model</th><th class=\"num\">batch cap/NPU</th><th class=\"num\">decode NPUs</th>"
                 + "<th class=\"num\">prefill NPUs</th></tr></thead><tbody>");
         for (int i = 0; i < d.scenarios().size(); i++) {
             String s = d.scenarios().get(i);
@@ -137,7 +140,8 @@ public final class ReportWriter {
             RunData.ScenarioSummary sum = d.summaries().get(s);
             b.append("<tr><td>").append(swatch(i)).append(esc(s)).append("</td><td>")
                     .append(esc(sc == null ? "–" : sc.profile())).append("</td><td>")
-                    .append(esc(sc == null ? "–" : sc.deployment())).append("</td><td class=\"num\">")
+                    .append(esc(sc == null ? "–" : sc.deployment())).append("</td><td>")
+                    .append(esc(sc == null || sc.calibration() == null ? "–" : sc.calibration())).append("</td><td class=\"num\">")
                     .append(sc == null ? "–" : sc.decodeBatchCapPerNpu() > 0 ? sc.decodeBatchCapPerNpu() : "default")
                     .append("</td><td class=\"num\">").append(sum.decodeNpus()).append("</td><td class=\"num\">")
                     .append(sum.prefillNpus()).append("</td></tr>");

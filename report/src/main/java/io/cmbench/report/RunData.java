@@ -53,7 +53,9 @@ record RunData(
 
     // ---------------------------------------------------------------- records
 
-    record ScenarioConfig(String name, String profile, String model, String deployment, int decodeBatchCapPerNpu) {}
+    /** @param calibration the cost model variant ({@code calibrated}, {@code physics}); null when not recorded */
+    record ScenarioConfig(String name, String profile, String model, String deployment, int decodeBatchCapPerNpu,
+                          String calibration) {}
 
     /** The run's configuration ({@code summary.json → config}); fields are null/NaN when unknown. */
     record Config(Long seed, Double durationSeconds, Double ratePerSec, Integer promptTokens, Integer outputTokens,
@@ -239,7 +241,7 @@ record RunData(
         c.path("slos").forEach(n -> slos.add(n.asText()));
         List<ScenarioConfig> sc = new ArrayList<>();
         c.path("scenarios").forEach(n -> sc.add(new ScenarioConfig(n.path("name").asText(), text(n, "profile"),
-                text(n, "model"), text(n, "deployment"), n.path("decodeBatchCapPerNpu").asInt(0))));
+                text(n, "model"), text(n, "deployment"), n.path("decodeBatchCapPerNpu").asInt(0), text(n, "calibration"))));
         return new Config(lng(c, "seed"), dbl(c, "duration_s"), dbl(c, "rate_per_s"), integer(c, "prompt_tokens"),
                 integer(c, "output_tokens"), text(c, "workload"), dbl(c, "window_s"), slos,
                 integer(c, "warmup_windows"), integer(c, "drain_windows"), text(c, "mode"), sc);

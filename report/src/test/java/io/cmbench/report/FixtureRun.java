@@ -54,6 +54,8 @@ final class FixtureRun {
     boolean gzipCompletions = true;
     boolean writeCompletions = true;
     List<Scenario> scenarios = DEFAULT_SCENARIOS;
+    /** Cost model variant recorded for every scenario, as the launcher writes it; null: none (older runs). */
+    String calibration = null;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper JSONL = new ObjectMapper();
@@ -196,6 +198,9 @@ final class FixtureRun {
             m.put("model", "deepseek-r1");
             m.put("deployment", s.deployment());
             m.put("decodeBatchCapPerNpu", s.batchCapPerNpu());
+            if (calibration != null) {
+                m.put("calibration", calibration);
+            }
             sc.add(m);
         }
         config.put("scenarios", sc);

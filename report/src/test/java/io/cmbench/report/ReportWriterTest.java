@@ -183,6 +183,25 @@ class ReportWriterTest {
     }
 
     @Test
+    void namesTheCostModelVariantOfEachScenario(@TempDir Path tmp) throws Exception {
+        FixtureRun f = new FixtureRun();
+        f.calibration = "physics";
+        f.writeCompletions = false;
+        Path run = tmp.resolve("run");
+        f.write(run);
+        RunData d = RunData.load(run);
+        assertThat(d.config().scenarios()).extracting(RunData.ScenarioConfig::calibration).containsOnly("physics");
+        String html = Files.readString(ReportWriter.write(run));
+        assertThat(html).contains("<th>cost model</th>", "cost model</dt><dd>physics<");
+        assertThat(html.split("<td>physics</td>", -1)).hasSize(f.scenarios.size() + 1); // one cell per scenario
+
+        // a summary.json written before the variants existed (the checked-in fixture) names none
+        Path old = Fixtures.copyRun(tmp.resolve("old"));
+        assertThat(RunData.load(old).config().scenarios()).extracting(RunData.ScenarioConfig::calibration).containsOnlyNulls();
+        assertThat(Files.readString(ReportWriter.write(old))).contains("cost model</dt><dd>–<");
+    }
+
+    @Test
     void escapesEveryTextFromTheRun(@TempDir Path tmp) throws Exception {
         FixtureRun f = new FixtureRun();
         String evil = "<img src=x onerror=alert(1)>&\"'";
