@@ -234,7 +234,9 @@ final class EmbeddedRun {
         List<DeadLetter> dead = TopicReader.readAll(bootstrap, cfg.kafkaProperties(), topics.deadLetter(),
                 b -> decode(() -> DeadLetter.fromByteBuffer(ByteBuffer.wrap(b))));
         List<RunSummary> summaries = windows.isEmpty() ? List.of()
-                : RunSummary.of(windows, cfg.warmupWindows(), cfg.drainWindows());
+                : cfg.drainWindows() == RunConfig.DRAIN_AUTO && cfg.workloadFile() == null
+                        ? RunSummary.ofArrivalsUntil(windows, cfg.warmupWindows(), Math.round(cfg.durationSeconds() * 1e6))
+                        : RunSummary.of(windows, cfg.warmupWindows(), cfg.drainWindows() == RunConfig.DRAIN_AUTO ? 1 : cfg.drainWindows());
 
         writeJsonLines(cfg.outDir().resolve("completions.jsonl"), completions);
         writeJsonLines(cfg.outDir().resolve("slo-windows.jsonl"), windows);
@@ -247,6 +249,7 @@ final class EmbeddedRun {
         summary.put("completions", completions.size());
         summary.put("dead_letters", dead.size());
         summary.put("scenarios", summaries);
+        summary.put("published_reference", PublishedReferences.json(PublishedReferences.forRun(cfg)));
         JSON.writeValue(cfg.outDir().resolve("summary.json").toFile(), summary);
         JSON.writeValue(cfg.outDir().resolve("model-breakdown.json").toFile(), modelBreakdown());
         return new Result(cfg.outDir(), requests, completions, windows, dead, summaries, phases);
@@ -278,7 +281,7 @@ final class EmbeddedRun {
         m.put("window_s", cfg.windowSeconds());
         m.put("slos", cfg.slos().stream().map(SloSpec::name).toList());
         m.put("warmup_windows", cfg.warmupWindows());
-        m.put("drain_windows", cfg.drainWindows());
+        m.put("drain_windows", cfg.drainWindows() == RunConfig.DRAIN_AUTO ? "auto" : cfg.drainWindows());
         m.put("mode", cfg.mode() == null ? "measured" : cfg.mode().name());
         m.put("scenarios", cfg.scenarios());
         return m;

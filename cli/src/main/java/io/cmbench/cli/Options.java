@@ -20,6 +20,30 @@ final class Options {
         }
     }
 
+    /** A number > 0 and finite, or a one-line error naming the option. */
+    static double positiveFinite(CommandSpec spec, String option, String value) {
+        double d;
+        try {
+            d = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), option + ": must be a number, got '" + value + "'");
+        }
+        require(spec, d > 0 && Double.isFinite(d), option, value, "must be > 0");
+        return d;
+    }
+
+    /** An integer >= 0, or a one-line error naming the option. */
+    static int nonNegativeInt(CommandSpec spec, String option, String value) {
+        int i;
+        try {
+            i = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), option + ": must be an integer or 'auto', got '" + value + "'");
+        }
+        require(spec, i >= 0, option, value, "must be >= 0");
+        return i;
+    }
+
     /** {@code --slo} values, e.g. tpot15, tpot50, tpot15+ttft1500. */
     static List<SloSpec> slos(CommandSpec spec, List<String> values) {
         List<SloSpec> out = new ArrayList<>();

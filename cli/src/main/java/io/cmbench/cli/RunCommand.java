@@ -38,9 +38,14 @@ final class RunCommand implements Callable<Integer> {
             defaultValue = "60")
     double durationSeconds;
 
-    @Option(names = "--rate", paramLabel = "REQ_PER_S", description = "Poisson arrival rate, requests per simulated second (default: ${DEFAULT-VALUE}).",
-            defaultValue = "100")
-    double rate;
+    @Option(names = "--rate", paramLabel = "REQ_PER_S|paper",
+            description = {"Poisson arrival rate, requests per simulated second, or 'paper' (default): 5 % above the rate",
+                    "the decode pool completes at its batch cap (the paper's 50 ms operating point: 160 NPUs at 96",
+                    "per NPU), from the cost model, so the pool stays at its cap. A low-load run: e.g. --rate 100."},
+            defaultValue = PAPER_RATE)
+    String rate;
+
+    static final String PAPER_RATE = "paper";
 
     @Option(names = "--prompt-tokens", description = "Prompt length (default: ${DEFAULT-VALUE}).", defaultValue = "4096")
     int promptTokens;
@@ -65,15 +70,21 @@ final class RunCommand implements Callable<Integer> {
             defaultValue = "tpot15,tpot50")
     List<String> slos;
 
-    @Option(names = "--warmup-windows", description = "Windows left out of the overall summary at the start (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1")
-    int warmupWindows;
+    @Option(names = "--warmup-windows", paramLabel = "N|auto",
+            description = {"Windows left out of the overall summary at the start, or 'auto' (default): 1, and at --rate paper",
+                    "those that begin before the decode pool is full (the cost model's fill time)."},
+            defaultValue = "auto")
+    String warmupWindows;
 
-    @Option(names = "--drain-windows", description = "Windows left out of the overall summary at the end (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1")
-    int drainWindows;
+    @Option(names = "--drain-windows", paramLabel = "N|auto", defaultValue = "auto",
+            description = {"Windows left out of the overall summary at the end, or 'auto' (default): every window that",
+                    "starts once arrivals have stopped (the pool drains there, faster than in steady state)."})
+    String drainWindows;
 
-    @Option(names = "--mode", description = "full | decode-only | prefill-only (default: ${DEFAULT-VALUE}).", defaultValue = "full")
+    @Option(names = "--mode", defaultValue = "auto",
+            description = {"full | decode-only | prefill-only | auto (default): decode-only at --rate paper (requests arrive",
+                    "with their KV in place, as in the paper's decode measurement: its 96 prefill NPUs feed about a",
+                    "seventh of that rate of 4,096-token prompts), full otherwise."})
     String mode;
 
     @Option(names = "--scenarios", paramLabel = "FILE|NAME",
@@ -117,6 +128,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunConfig cfg = config();
+        operatingPoint(cfg).ifPresent(System.out::println);
         Files.createDirectories(cfg.outDir());
         // Before the first logger exists (Flink, Kafka): library logs go to the run's directory.
         System.setProperty("cmbench.log.file", cfg.outDir().resolve("cmbench.log").toString());
@@ -127,7 +139,8 @@ final class RunCommand implements Callable<Integer> {
             stdout.println("no SLO windows were produced (no request completed?)");
         } else {
             SummaryTable.printWindows(stdout, r.windows(), cfg.slos().stream().map(SloSpec::name).toList());
-            SummaryTable.printSummaries(stdout, r.summaries(), modelVariants(cfg));
+            SummaryTable.printSummaries(stdout, r.summaries(), modelVariants(cfg),
+                    PublishedReferences.lines(PublishedReferences.forRun(cfg)));
         }
         stdout.printf("%n%,d requests, %,d completions, %,d dead letters%n", r.requests(), r.completions().size(),
                 r.deadLetters().size());
@@ -139,38 +152,56 @@ final class RunCommand implements Callable<Integer> {
 
     RunConfig config() throws IOException {
         Options.require(spec, durationSeconds > 0 && Double.isFinite(durationSeconds), "--duration", durationSeconds, "must be > 0");
-        Options.require(spec, rate > 0 && Double.isFinite(rate), "--rate", rate, "must be > 0");
         Options.require(spec, promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
         Options.require(spec, outputTokens > 0, "--output-tokens", outputTokens, "must be > 0");
         Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
         Options.require(spec, windowSeconds > 0 && Double.isFinite(windowSeconds), "--window", windowSeconds, "must be > 0");
-        Options.require(spec, warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
-        Options.require(spec, drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
+        int drain = drainWindows.trim().equalsIgnoreCase("auto") ? RunConfig.DRAIN_AUTO
+                : Options.nonNegativeInt(spec, "--drain-windows", drainWindows);
         Options.require(spec, batchPerNpu >= 0, "--batch-per-npu", batchPerNpu, "must be >= 0");
         Options.calibration(spec, calibration);
         Options.require(spec, kafkaPort >= 0 && kafkaPort <= 65535, "--kafka-port", kafkaPort, "must be a port number");
         Options.require(spec, workload == null || Files.isRegularFile(workload), "--workload", workload, "no such file");
         Options.require(spec, clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties", clientProperties,
                 "no such file");
+        boolean paperRate = rate.trim().equalsIgnoreCase(PAPER_RATE) && workload == null;
         EmulationMode emulationMode;
-        try {
-            emulationMode = EmulationMode.valueOf(mode.trim().toUpperCase().replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(),
-                    "--mode: unknown value '" + mode + "' (expected full, decode-only or prefill-only)");
+        if (mode.trim().equalsIgnoreCase("auto")) {
+            emulationMode = paperRate ? EmulationMode.DECODE_ONLY : EmulationMode.FULL;
+        } else {
+            try {
+                emulationMode = EmulationMode.valueOf(mode.trim().toUpperCase().replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(),
+                        "--mode: unknown value '" + mode + "' (expected auto, full, decode-only or prefill-only)");
+            }
         }
         List<SloSpec> sloSpecs = Options.slos(spec, slos);
         ScenarioSpec base = ScenarioSpec.paperDefault();
         ScenarioSpec scenario = new ScenarioSpec(base.name(), base.profile(), base.model(), base.deployment(), batchPerNpu,
                 calibration);
+        double offered;
+        int warmup;
+        if (paperRate || rate.trim().equalsIgnoreCase(PAPER_RATE)) {
+            // with --workload the workload's own rate applies and this one is not used
+            PaperOperatingPoint p = PaperOperatingPoint.of(scenario, promptTokens, outputTokens);
+            offered = p.requestsPerSecond();
+            warmup = paperRate ? p.warmupWindows(windowSeconds) : 1;
+        } else {
+            offered = Options.positiveFinite(spec, "--rate", rate);
+            warmup = 1;
+        }
+        if (!warmupWindows.trim().equalsIgnoreCase("auto")) {
+            warmup = Options.nonNegativeInt(spec, "--warmup-windows", warmupWindows);
+        }
         Options.require(spec, topicPrefix.matches("[A-Za-z0-9._-]+"), "--topic-prefix", topicPrefix, "may hold letters, digits, '.', '_' and '-' only");
         Options.require(spec, cluster == null || bootstrap != null, "--cluster", cluster, "needs --bootstrap (the Kafka cluster the jobs use)");
         Options.require(spec, checkpointIntervalMillis >= -1, "--checkpoint-interval", checkpointIntervalMillis, "must be >= 0");
         long checkpoints = checkpointIntervalMillis >= 0 ? checkpointIntervalMillis : cluster != null ? 2000 : 0;
         Path outDir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        RunConfig cfg = new RunConfig(seed, durationSeconds, rate, promptTokens, outputTokens, workload, parallelism, outDir,
-                windowSeconds, List.copyOf(sloSpecs), warmupWindows, drainWindows, kafkaPort, bootstrap,
+        RunConfig cfg = new RunConfig(seed, durationSeconds, offered, promptTokens, outputTokens, workload, parallelism, outDir,
+                windowSeconds, List.copyOf(sloSpecs), warmup, drain, kafkaPort, bootstrap,
                 loadProperties(clientProperties), List.of(scenario), emulationMode, quiet, cluster, clientProperties,
                 checkpoints, topicPrefix, null);
         if (scenarios == null) {
@@ -182,6 +213,13 @@ final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), "--scenarios: " + e.getMessage());
         }
+    }
+
+    /** At --rate paper, one line saying which operating point the run offers and how the prefill side is treated. */
+    java.util.Optional<String> operatingPoint(RunConfig cfg) {
+        if (!rate.trim().equalsIgnoreCase(PAPER_RATE) || workload != null) return java.util.Optional.empty();
+        PaperOperatingPoint p = PaperOperatingPoint.of(cfg.scenarios().get(0), promptTokens, outputTokens);
+        return java.util.Optional.of(p.describe(cfg.mode()));
     }
 
     /** Per scenario, the cost model variant it ran on: the summary names it. */

@@ -47,6 +47,9 @@ record RunConfig(
         String topicPrefix,
         String scenariosSource) {
 
+    /** {@code drainWindows}: leave out every window that starts once arrivals have stopped. */
+    static final int DRAIN_AUTO = -1;
+
     /** An embedded run (MiniCluster), checkpointing off. */
     RunConfig(long seed, double durationSeconds, double requestsPerSec, int promptTokens, int outputTokens,
               Path workloadFile, int parallelism, Path outDir, double windowSeconds, List<SloSpec> slos,

@@ -65,6 +65,18 @@ public record RunSummary(
         return out;
     }
 
+    /** As {@link #of}, leaving out, per scenario, every window that starts at or after {@code arrivalsEndMicros}. */
+    public static List<RunSummary> ofArrivalsUntil(List<SloWindow> windows, int warmupWindows, long arrivalsEndMicros) {
+        Map<String, List<SloWindow>> byScenario = new TreeMap<>();
+        for (SloWindow w : windows) {
+            byScenario.computeIfAbsent(w.getScenario(), k -> new ArrayList<>()).add(w);
+        }
+        List<RunSummary> out = new ArrayList<>();
+        byScenario.forEach((scenario, ws) -> out.add(summarize(scenario, ws, warmupWindows,
+                (int) ws.stream().filter(w -> w.getWindowStartMicros() >= arrivalsEndMicros).count())));
+        return out;
+    }
+
     static RunSummary summarize(String scenario, List<SloWindow> all, int warmup, int drain) {
         List<SloWindow> ws = new ArrayList<>(all);
         ws.sort(Comparator.comparingLong(SloWindow::getWindowStartMicros));

@@ -38,11 +38,15 @@ final class SummaryTable {
     }
 
     static void printSummaries(PrintStream out, List<RunSummary> summaries) {
-        printSummaries(out, summaries, Map.of());
+        printSummaries(out, summaries, Map.of(), Map.of());
     }
 
-    /** @param modelVariants per scenario, the cost model variant it ran on (none for measured timings) */
-    static void printSummaries(PrintStream out, List<RunSummary> summaries, Map<String, String> modelVariants) {
+    /**
+     * @param modelVariants per scenario, the cost model variant it ran on (none for measured timings)
+     * @param published per scenario, the published decode point of its configuration, as one line (none: not shown)
+     */
+    static void printSummaries(PrintStream out, List<RunSummary> summaries, Map<String, String> modelVariants,
+                               Map<String, String> published) {
         for (RunSummary s : summaries) {
             out.printf("%nscenario %s — steady state %.0f–%.0f s (%d of %d windows), %d decode NPUs, %d prefill NPUs%n",
                     s.scenario(), s.steadyStartMicros() / 1e6, s.steadyEndMicros() / 1e6, s.steadyWindows(), s.windows(),
@@ -52,6 +56,9 @@ final class SummaryTable {
             }
             out.printf("  %-28s %12s%n", "completed requests", String.format("%,d", s.completedRequests()));
             out.printf("  %-28s %12.1f%n", "output tok/s per decode NPU", s.outputTokensPerSecPerNpu());
+            if (published.containsKey(s.scenario())) {
+                out.printf("  %-28s %s%n", "  published (same config)", published.get(s.scenario()));
+            }
             out.printf("  %-28s %12.1f%n", "prefill tok/s per prefill NPU", s.prefillTokensPerSecPerNpu());
             s.slos().forEach((name, slo) -> out.printf("  %-28s %12.1f   attainment %5.1f %%%n",
                     "goodput@" + name + " tok/s/NPU", slo.goodputTokensPerSecPerNpu(), 100 * slo.attainment()));

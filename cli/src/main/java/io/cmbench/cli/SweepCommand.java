@@ -60,8 +60,9 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--batch-per-npu", split = ",", defaultValue = "auto",
             description = {"Decode batch caps per NPU to sweep, or 'auto' (default): for each SLO the cost model's",
-                    "largest batch b meeting it, b/2, 3b/4, b-1, b+1, plus the deployment's cap — the model",
-                    "proposes, the emulation measures."})
+                    "largest batch b meeting it (up to what HBM holds with the dispatch/combine buffers sized for",
+                    "the batch, also above the deployment's cap), b/2, 3b/4, b-1, b+1, plus the deployment's cap —",
+                    "the model proposes, the emulation measures."})
     List<String> batchCaps;
 
     @Option(names = "--lifetimes", defaultValue = "6",
@@ -149,15 +150,15 @@ final class SweepCommand implements Callable<Integer> {
         for (String c : batchCaps) {
             if (c.trim().equalsIgnoreCase("auto")) {
                 RooflineCostModel m = model(0);
-                int deploymentCap = m.layout().decodeBatchCapPerNpu();
-                caps.add(deploymentCap);
+                caps.add(m.layout().decodeBatchCapPerNpu());
+                // beyond the deployment's cap up to what HBM holds with the dispatch/combine buffers sized for the batch
+                int memoryLimit = SloSearch.memoryLimitedBatch(m, promptTokens + outputTokens / 2);
                 for (SloSpec slo : sloSpecs) {
-                    int b = Math.min(deploymentCap,
-                            SloSearch.maxBatchFixed(m, slo.tpotBoundMicros() / 1e3, promptTokens, outputTokens).batchPerNpu());
+                    int b = SloSearch.maxBatchFixed(m, slo.tpotBoundMicros() / 1e3, promptTokens, outputTokens).batchPerNpu();
                     // Goodput counts requests that meet the SLO one by one: with per-request MTP variance the best
                     // point can lie below the batch whose mean TPOT meets the bound, so look below it too.
                     for (int x : new int[] {(b + 1) / 2, (3 * b + 3) / 4, b - 1, b, b + 1}) {
-                        if (x >= 1 && x <= deploymentCap) {
+                        if (x >= 1 && x <= memoryLimit) {
                             caps.add(x);
                         }
                     }
@@ -256,6 +257,16 @@ final class SweepCommand implements Callable<Integer> {
             @SuppressWarnings("unchecked")
             Map<String, Object> b = (Map<String, Object>) best.get(slo.name());
             b.put("median_within_bound", medianWithinBound(r.summaries(), slo));
+            // the paper's own reading of this SLO for the same configuration and lengths, where it published one
+            io.cmbench.model.validation.PublishedReference.bestWithin(ScenarioSpec.paperDefault(), slo.tpotBoundMicros() / 1e3,
+                    promptTokens + outputTokens / 2).ifPresent(p -> {
+                        Map<String, Object> pub = new LinkedHashMap<>();
+                        pub.put("tokens_per_s_per_npu", p.tokensPerSecondPerNpu());
+                        pub.put("batch_per_npu", p.batchPerNpu());
+                        pub.put("tpot_ms", p.tpotMs());
+                        pub.put("id", p.id());
+                        b.put("published", pub);
+                    });
         }
         Map<String, Object> out = new LinkedHashMap<>(best);
         out.put("pool", "decode");
@@ -330,6 +341,11 @@ final class SweepCommand implements Callable<Integer> {
             } else {
                 o.printf("median TPOT within %-6s %8.1f tok/s per decode NPU at batch %s per NPU (TPOT p50 %.2f ms; the paper's reading, all tokens counted)%n",
                         n, (double) m.get("tokens_per_s_per_npu"), m.get("batch_per_npu"), (double) m.get("tpot_ms"));
+            }
+            Map<String, Object> pub = (Map<String, Object>) ((Map<String, Object>) result.get(n)).get("published");
+            if (pub != null) {
+                o.printf("  published @%-8s %8.1f tok/s per decode NPU at batch %s per NPU (TPOT %.2f ms; %s)%n", n,
+                        (double) pub.get("tokens_per_s_per_npu"), pub.get("batch_per_npu"), (double) pub.get("tpot_ms"), pub.get("id"));
             }
         }
     }

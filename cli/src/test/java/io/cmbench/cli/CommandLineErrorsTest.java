@@ -13,7 +13,10 @@ class CommandLineErrorsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "run --rate -1                 | --rate: must be > 0, got '-1.0'",
+            "run --rate -1                 | --rate: must be > 0, got '-1'",
+            "run --rate 1e400              | --rate: must be > 0, got '1e400'",
+            "run --warmup-windows soon     | --warmup-windows: must be an integer or 'auto', got 'soon'",
+            "run --drain-windows -2        | --drain-windows: must be >= 0, got '-2'",
             "run --duration 0              | --duration: must be > 0, got '0.0'",
             "run --parallelism 0           | --parallelism: must be between 1 and 64, got '0'",
             "run --prompt-tokens -5        | --prompt-tokens: must be > 0, got '-5'",

@@ -13,7 +13,7 @@ public final class SloSearch {
      * @param tpotMicros its TPOT
      * @param tokensPerSecondPerNpu batch / TPOT
      * @param meanKvLength KV length used per sequence
-     * @param memoryLimitedBatch the largest batch that fits in HBM
+     * @param memoryLimitedBatch the largest batch that fits in HBM (dispatch/combine buffers sized for it)
      * @param exceedsDeploymentCap whether the answer is above the deployment's batch cap
      */
     public record Result(int batchPerNpu, double tpotMicros, double stepMicros, double tokensPerSecondPerNpu,
@@ -33,12 +33,39 @@ public final class SloSearch {
         return b.tokensPerSecondPerNpu() > a.tokensPerSecondPerNpu() ? b : a;
     }
 
+    /**
+     * The largest batch per NPU whose KV (mean length {@code kvTokens}) fits in HBM beside the weights, the reserve and
+     * the dispatch/combine buffers sized for that batch (as the paper sized them for its batches of 112 and 128).
+     */
+    public static int memoryLimitedBatch(RooflineCostModel c, long kvTokens) {
+        int dies = c.profile().diesPerNpu();
+        // with the deployment's own buffers (sized for its cap) the bound is looser above the cap: an upper limit
+        int hi = (int) Math.min(100_000, kvTokens == 0 ? 100_000 : c.layout().kvCacheTokensPerDie() / kvTokens * dies);
+        int cap = c.layout().decodeBatchCapPerNpu();
+        if (hi <= cap) return hi;
+        int lo = cap;   // fits: within the deployment's own sizing
+        while (lo < hi) {   // largest b in [cap, hi] that fits with buffers sized for b
+            int mid = (int) (((long) lo + hi + 1) / 2);
+            if (fits(c, mid, kvTokens)) lo = mid; else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    private static boolean fits(RooflineCostModel c, int batchPerNpu, long kvTokens) {
+        try {
+            RooflineCostModel sized = c.withBatchCap(batchPerNpu);
+            int dies = c.profile().diesPerNpu();
+            long perDie = (long) ((batchPerNpu + dies - 1) / dies) * kvTokens;
+            return perDie <= sized.layout().kvCacheTokensPerDie();
+        } catch (io.cmbench.model.spec.SpecException e) {
+            return false;   // the buffers alone no longer fit
+        }
+    }
+
     /** The search with the model's decode options as they are. */
     public static Result maxBatchFixed(RooflineCostModel c, double sloTpotMillis, int promptTokens, int outputTokens) {
         long kv = promptTokens + outputTokens / 2;
-        int dies = c.profile().diesPerNpu();
-        long cap = c.layout().kvCacheTokensPerDie();
-        int memLimit = (int) Math.min(100_000, kv == 0 ? 100_000 : cap / kv * dies);
+        int memLimit = memoryLimitedBatch(c, kv);
         int best = 0;
         DecodeResult bestR = null;
         // TPOT is monotone in the batch in this model except for odd/even splits over dies: scan all.

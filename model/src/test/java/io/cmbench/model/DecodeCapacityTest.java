@@ -35,4 +35,27 @@ class DecodeCapacityTest {
         assertThat(PublishedReference.decodePoints(new ScenarioSpec("h", "h800", "deepseek-r1", "deepseek-h800", 0)))
                 .extracting(PublishedReference.DecodePoint::batchPerNpu).containsExactly(128);
     }
+
+    @Test
+    void searchesReachBatchesAboveTheCapWithBuffersSizedForThem() {
+        RooflineCostModel cm = CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0);
+        long kv = 1024 + 512;
+        int limit = SloSearch.memoryLimitedBatch(cm, kv);
+        assertThat(limit).isGreaterThan(cm.layout().decodeBatchCapPerNpu());
+        // the limit's own sizing holds its KV; one more sequence per die no longer fits (buffers grow with the batch)
+        RooflineCostModel atLimit = cm.withBatchCap(limit);
+        assertThat((long) ((limit + 1) / 2) * kv).isLessThanOrEqualTo(atLimit.layout().kvCacheTokensPerDie());
+        boolean nextFits;
+        try {
+            RooflineCostModel next = cm.withBatchCap(limit + 2);
+            nextFits = (long) ((limit + 3) / 2) * kv <= next.layout().kvCacheTokensPerDie();
+        } catch (io.cmbench.model.spec.SpecException e) {
+            nextFits = false;
+        }
+        assertThat(nextFits).isFalse();
+        // the paper ran 1,024 in / 1,024 out at batch 128 under 50 ms: the search goes past the cap of 96 to find it
+        SloSearch.Result r = SloSearch.maxBatch(cm, 50, 1024, 1024);
+        assertThat(r.batchPerNpu()).isGreaterThan(128);
+        assertThat(r.exceedsDeploymentCap()).isTrue();
+    }
 }

@@ -175,7 +175,9 @@ public final class ReportWriter {
                     .append(sum.steadyWindows()).append(" of ").append(sum.windows()).append(" windows (")
                     .append(Fmt.auto(sum.steadyStartMicros() / 1e6)).append("–").append(Fmt.auto(sum.steadyEndMicros() / 1e6))
                     .append(" s)</p><div class=\"tiles\">");
-            tile(b, "output", Fmt.auto(sum.outputTokensPerSecPerNpu()), "tok/s/NPU", null);
+            RunData.PublishedPoint ref = d.publishedReference().get(s);
+            tile(b, "output", Fmt.auto(sum.outputTokensPerSecPerNpu()), "tok/s/NPU", ref == null ? null
+                    : "published " + Fmt.auto(ref.tokensPerSecPerNpu()) + " at batch " + ref.batchPerNpu() + "/NPU (" + ref.id() + ")");
             for (String slo : d.sloNames()) {
                 RunData.SloCell cell = sum.slos().get(slo);
                 if (cell != null) {
@@ -187,7 +189,7 @@ public final class ReportWriter {
             String[] tpot = Fmt.latencyPair(sum.tpot().p50Ms(), sum.tpot().p99Ms());
             String[] e2e = Fmt.latencyPair(sum.e2e().p50Ms(), sum.e2e().p99Ms());
             tile(b, "TTFT p50 / p99", ttft[0], ttft[1], null);
-            tile(b, "TPOT p50 / p99", tpot[0], tpot[1], null);
+            tile(b, "TPOT p50 / p99", tpot[0], tpot[1], ref == null ? null : "published " + Fmt.auto(ref.tpotMs()) + " ms");
             tile(b, "E2E p50 / p99", e2e[0], e2e[1], null);
             b.append("</div></div>");
         }

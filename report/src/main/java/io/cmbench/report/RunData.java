@@ -38,7 +38,11 @@ record RunData(
         Map<String, List<Window>> windows,
         Map<String, DieSpread> dieSpread,
         Sweep sweep,
-        Map<String, Map<String, Double>> modelBreakdown) {
+        Map<String, Map<String, Double>> modelBreakdown,
+        Map<String, PublishedPoint> publishedReference) {
+
+    /** A published decode point of a scenario's configuration ({@code summary.json → published_reference}). */
+    record PublishedPoint(String id, int batchPerNpu, double tpotMs, double tokensPerSecPerNpu, String source) {}
 
     static final String SUMMARY = "summary.json";
     static final String WINDOWS = "slo-windows.jsonl";
@@ -198,8 +202,13 @@ record RunData(
         long requests = summary.path("requests").asLong(-1);
         long completions = summary.has("completions") ? summary.path("completions").asLong() : completionLines[0];
         long dead = summary.path("dead_letters").asLong(0);
+        Map<String, PublishedPoint> published = new LinkedHashMap<>();
+        summary.path("published_reference").fields().forEachRemaining(e -> published.put(e.getKey(), new PublishedPoint(
+                e.getValue().path("id").asText(), e.getValue().path("batch_per_npu").asInt(),
+                e.getValue().path("tpot_ms").asDouble(), e.getValue().path("tokens_per_s_per_npu").asDouble(),
+                e.getValue().path("source").asText())));
         return new RunData(dir, config, requests, completions, dead, info, List.copyOf(scenarios), summaries,
-                windows, dieSpread, sweep, breakdown);
+                windows, dieSpread, sweep, breakdown, Map.copyOf(published));
     }
 
     private static Path gz(Path p) {

@@ -183,6 +183,27 @@ class ReportWriterTest {
     }
 
     @Test
+    void showsThePublishedPointBesideTheMeasuredThroughput(@TempDir Path tmp) throws Exception {
+        FixtureRun f = new FixtureRun();
+        f.writeCompletions = false;
+        Path run = tmp.resolve("run");
+        f.write(run);
+        // what ./cmbench run writes for the paper's configuration at its cap
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode summary = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(
+                run.resolve("summary.json").toFile());
+        String first = f.scenarios.get(0).name();
+        summary.putObject("published_reference").putObject(first).put("id", "paper-decode-b96").put("batch_per_npu", 96)
+                .put("kv_tokens", 4096).put("tpot_ms", 49.4).put("tokens_per_s_per_npu", 1943.3).put("source", "Zuo et al.");
+        om.writeValue(run.resolve("summary.json").toFile(), summary);
+        RunData d = RunData.load(run);
+        assertThat(d.publishedReference()).containsOnlyKeys(first);
+        String html = Files.readString(ReportWriter.write(run));
+        assertThat(html).contains("published 1,943 at batch 96/NPU (paper-decode-b96)").contains("published 49.4 ms");
+        assertThat(html.split("published 1,943 at batch", -1)).hasSize(2);   // only the scenario that has one
+    }
+
+    @Test
     void namesTheCostModelVariantOfEachScenario(@TempDir Path tmp) throws Exception {
         FixtureRun f = new FixtureRun();
         f.calibration = "physics";
