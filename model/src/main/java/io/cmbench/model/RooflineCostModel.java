@@ -210,10 +210,16 @@ public final class RooflineCostModel implements ServingCostModel {
         agLat = tpIntra ? rd.intraLatency() : rd.interLatency();
         var pr = hw.ubPaths().get(hw.poolReadPath());
         var pw = hw.ubPaths().get(hw.poolWritePath());
-        poolReadBw = pr.interBandwidth();
-        poolReadLat = pr.interLatency();
-        poolWriteBw = pw.interBandwidth();
-        poolWriteLat = pw.interLatency();
+        if (dep.contextCachePlane().equals("vpc")) {
+            // what-if: the pool over the datacenter network, each die's share of its node's VPC bandwidth
+            poolReadBw = poolWriteBw = hw.vpcBandwidthPerNode() / hw.diesPerNode();
+            poolReadLat = poolWriteLat = hw.vpcLatency();
+        } else {
+            poolReadBw = pr.interBandwidth();
+            poolReadLat = pr.interLatency();
+            poolWriteBw = pw.interBandwidth();
+            poolWriteLat = pw.interLatency();
+        }
         if (dep.kvTransferPlane().equals("rdma")) {
             kvPlaneBw = hw.rdmaBandwidthPerDie();
             kvPlaneLat = hw.rdmaLatency();

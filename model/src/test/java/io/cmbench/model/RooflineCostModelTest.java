@@ -167,6 +167,22 @@ class RooflineCostModelTest {
     }
 
     @Test
+    void overTheVpcPlaneACacheHitCostsMoreButLessThanRecomputing() {
+        RooflineCostModel vpc = TestSpecs.paper(TestSpecs.text("deployments", "cloudmatrix-infer") + "context_cache:\n  plane: vpc\n");
+        double bytes = 4096 * KV_STORED;
+        // each die's share of its node's 400 Gbps: 50 GB/s / 16 dies, after the VPC latency (10 us)
+        assertThat(vpc.cacheReadMicros(4096)).isEqualTo(Math.round((10e-6 + bytes / (50e9 / 16)) * 1e6));
+        assertThat(vpc.cacheReadMicros(4096)).isGreaterThan(paper.cacheReadMicros(4096));
+        int[] p = new int[64];
+        Arrays.fill(p, 4096);
+        int[] c = new int[64];
+        Arrays.fill(c, 2048);
+        PrefillResult ub = paper.prefill(p, c), overVpc = vpc.prefill(p, c), cold = paper.prefill(p, new int[64]);
+        assertThat(overVpc.operators().get("cache_read")).isGreaterThan(ub.operators().get("cache_read"));
+        assertThat(overVpc.batchMicros()).isGreaterThan(ub.batchMicros()).isLessThan(cold.batchMicros());
+    }
+
+    @Test
     void kvTransferAndCacheReadAreLatencyPlusBytesOverBandwidth() {
         double bytes = 4096 * KV_STORED;   // the MTP layer's KV moves and is cached with the rest
         assertThat(paper.kvTransferMicros(4096)).isEqualTo(Math.round((5e-6 + bytes / 25e9) * 1e6));   // RDMA 200 Gbps per die

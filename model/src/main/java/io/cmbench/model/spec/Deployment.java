@@ -17,7 +17,8 @@ public record Deployment(
         double mtpAcceptance,
         Decode decode,
         Prefill prefill,
-        String kvTransferPlane) {
+        String kvTransferPlane,
+        String contextCachePlane) {
 
     /**
      * Data types. {@code kvBProj}: the MLA up-projection kv_b_proj (W_UK and W_UV; absorbed into the query and the
@@ -45,7 +46,7 @@ public record Deployment(
         Prefill q = new Prefill(p.instances(), p.npusPerInstance(), p.expertParallel(), p.redundantExperts(), p.sharedDedicated(),
                 p.attentionParallelism(), p.attentionTp(), p.batchTokensPerNpu(), microbatches, p.expertLoadImbalance(),
                 p.runtimeReservePerDie(), p.vectorKernels(), p.routingBesideCommunication(), p.stochasticRouting());
-        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, decode, q, kvTransferPlane);
+        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, decode, q, kvTransferPlane, contextCachePlane);
     }
 
     /**
@@ -61,7 +62,7 @@ public record Deployment(
         Prefill q = new Prefill(p.instances(), p.npusPerInstance(), p.expertParallel(), p.redundantExperts(), p.sharedDedicated(),
                 p.attentionParallelism(), p.attentionTp(), p.batchTokensPerNpu(), p.microbatches(), p.expertLoadImbalance(),
                 p.runtimeReservePerDie(), p.vectorKernels(), p.routingBesideCommunication(), false);
-        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, a, q, kvTransferPlane);
+        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, a, q, kvTransferPlane, contextCachePlane);
     }
 
     /** The same deployment with its decode microbatch policy "always" (two microbatches on every step), for comparisons. */
@@ -70,7 +71,7 @@ public record Deployment(
         Decode a = new Decode(d.instances(), d.npusPerInstance(), d.expertParallel(), d.redundantExperts(), d.sharedExpertCopies(),
                 d.sharedDedicated(), d.batchCapPerNpu(), d.microbatches(), d.disjointStreams(), d.attentionStream(), d.moeStream(),
                 d.expertLoadImbalance(), d.runtimeReservePerDie(), false, d.vectorKernels(), d.stochasticRouting());
-        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, a, prefill, kvTransferPlane);
+        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, a, prefill, kvTransferPlane, contextCachePlane);
     }
 
     /** {@code expert_routing}: stochastic (default: each token's top-k drawn, the busiest rank sets the layer) or balanced. */
@@ -90,7 +91,7 @@ public record Deployment(
     private static final String[] DTYPES = {"int8", "fp8", "bf16", "fp16"};
 
     public static Deployment fromYaml(YamlNode root) {
-        root.allowOnly("name", "description", "quantization", "mtp", "decode", "prefill", "kv_transfer");
+        root.allowOnly("name", "description", "quantization", "mtp", "decode", "prefill", "kv_transfer", "context_cache");
         YamlNode q = root.child("quantization").allowOnly("weights", "activations", "kv_cache", "attention", "lm_head", "kv_b_proj");
         String weights = q.oneOf("weights", DTYPES);
         Quantization quant = new Quantization(weights, q.oneOf("activations", DTYPES),
@@ -144,8 +145,11 @@ public record Deployment(
             throw p.error("attention_tp", "must be 1 with attention_parallelism dp");
         }
         YamlNode kv = root.child("kv_transfer").allowOnly("plane");
+        // the context cache (EMS): reached over UB as in the paper, or over the VPC plane (a what-if)
+        String cachePlane = root.has("context_cache")
+                ? root.child("context_cache").allowOnly("plane").oneOf("plane", "ub", "vpc") : "ub";
         return new Deployment(root.string("name"), root.string("description", root.string("name")), root.file(), quant,
-                mtpOn, mtpOn ? spec : 0, acc, dec, pre, kv.oneOf("plane", "rdma", "ub"));
+                mtpOn, mtpOn ? spec : 0, acc, dec, pre, kv.oneOf("plane", "rdma", "ub"), cachePlane);
     }
 
     private static Stream stream(YamlNode n) {
