@@ -126,6 +126,30 @@ public final class CalibrationReport {
         }
 
         appendValidation(sb, rows);
+        appendRoutingChange(sb, rows);
+    }
+
+    /**
+     * What the stochastic expert routing (ExpertLoad) changed in the physics variant: each row with every rank at its
+     * mean share (the physics before that change) beside the deployment's own stochastic routing.
+     */
+    private static void appendRoutingChange(StringBuilder sb, List<Measurement> rows) {
+        sb.append("\n### What the stochastic expert routing changes in the physics variant\n\n");
+        sb.append("The physics variant used to give every expert-parallel rank exactly its mean share of the routed tokens;\n");
+        sb.append("it now draws each token's top-8 (`ExpertLoad`, docs/MODEL.md) and lets the busiest die set the MoE stream.\n");
+        sb.append("Rows measured under perfect balance keep the mean share.\n\n");
+        sb.append("| row | quantity | published | physics, mean share (before) | physics, stochastic (now) | change |\n|---|---|---:|---:|---:|---:|\n");
+        for (Measurement r : rows) {
+            if (r.role().equals(Measurement.CONTEXT)) continue;
+            io.cmbench.model.RooflineCostModel now = MeasurementModel.model(r, Calibration.PHYSICS_NAME);
+            double after = MeasurementModel.value(r, now);
+            double before = MeasurementModel.value(r, now.withDeployment(now.deployment().withBalancedRouting()));
+            String change = r.quantity().relativeChange ? String.format(Locale.ROOT, "%+.1f pt", 100 * (after - before))
+                    : pct(after / before - 1);
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", r.id(), quantity(r), published(r),
+                    val(r, before), val(r, after), change));
+        }
+        sb.append('\n');
     }
 
     /** A profile without a calibration file: its calibrated variant is the physics; its rows judge that. */
@@ -137,6 +161,7 @@ public final class CalibrationReport {
         sb.append("published rows judge its physics instead of being spent on a fit (`").append(Measurements.resourcePath(profile))
                 .append("`).\n");
         appendValidation(sb, rows);
+        appendRoutingChange(sb, rows);
     }
 
     private static void appendValidation(StringBuilder sb, List<Measurement> rows) {
