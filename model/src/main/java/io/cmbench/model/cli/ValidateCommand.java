@@ -21,16 +21,14 @@ import picocli.CommandLine.Spec;
 import static io.cmbench.model.cli.CliSupport.r;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Published results beside the model's, with relative errors; writes docs/VALIDATION.md.")
+        description = "Published results beside the model's, with relative errors; --output FILE writes the markdown "
+                + "(the repository's docs/VALIDATION.md is this command's output).")
 public final class ValidateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--output", paramLabel = "FILE", defaultValue = "docs/VALIDATION.md",
-            description = "where to write the markdown (default: ${DEFAULT-VALUE}, relative to the working directory)")
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "write the markdown there (e.g. docs/VALIDATION.md from the repository root); without it nothing is written")
     String output;
-
-    @Option(names = "--no-write", description = "print only, do not write the file")
-    boolean noWrite;
 
     @Option(names = "--json", description = "machine-readable JSON instead of a table")
     boolean json;
@@ -63,7 +61,7 @@ public final class ValidateCommand implements Callable<Integer> {
                         row.published(), row.model(), 100 * row.relativeError(), row.target() ? "  (target)" : "");
             }
         }
-        if (!noWrite) {
+        if (output != null) {
             try {
                 Path p = Path.of(output);
                 if (p.getParent() != null) Files.createDirectories(p.getParent());

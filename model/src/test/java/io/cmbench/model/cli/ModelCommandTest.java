@@ -103,6 +103,16 @@ class ModelCommandTest {
     }
 
     @Test
+    void validateWritesNothingUnlessAsked() throws Exception {
+        // it used to write docs/VALIDATION.md under whatever directory it ran from (here: the module's)
+        Path relative = Path.of("docs", "VALIDATION.md");
+        Files.deleteIfExists(relative);
+        assertThat(run("validate")).isZero();
+        assertThat(out.toString()).contains("prefill").doesNotContain("wrote");
+        assertThat(relative).doesNotExist();
+    }
+
+    @Test
     void theVariantIsAnOptionAndNamedInTheOutput() throws Exception {
         ObjectMapper om = new ObjectMapper();
         assertThat(run("decode", "--batch-per-npu", "96", "--kv-length", "4096", "--json")).isZero();

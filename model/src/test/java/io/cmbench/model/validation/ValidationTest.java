@@ -205,11 +205,11 @@ class ValidationTest {
         assertThat(Validation.markdown()).contains("MTP ablation in absolute terms");
     }
 
-    /** docs/VALIDATION.md is generated: it must equal what `./cmbench model validate` writes today. */
+    /** docs/VALIDATION.md is generated: it must equal what `./cmbench model validate --output docs/VALIDATION.md` writes today. */
     @Test
     void theCommittedValidationDocIsTheCommandsOutput() throws java.io.IOException {
         java.nio.file.Path doc = java.nio.file.Path.of("..", "docs", "VALIDATION.md");
-        assertThat(java.nio.file.Files.readString(doc)).as("re-run ./cmbench model validate and commit docs/VALIDATION.md")
+        assertThat(java.nio.file.Files.readString(doc)).as("re-run ./cmbench model validate --output docs/VALIDATION.md and commit it")
                 .isEqualTo(Validation.markdown());
     }
 }
