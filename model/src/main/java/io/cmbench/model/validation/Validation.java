@@ -254,7 +254,8 @@ public final class Validation {
         sb.append("edit by hand (a test requires this file to equal the command's output). Relative error = model /\n");
         sb.append("published - 1.\n\n");
         sb.append("The cost model has two variants. **physics**: the hardware and model facts of the paper (Zuo et al., arXiv\n");
-        sb.append("2506.12708; docs/MODEL.md) and named efficiency factors from operator benchmarks, nothing fitted.\n");
+        sb.append("2506.12708; \"the reference sheet\": docs/REFERENCE.md) and named efficiency factors from operator benchmarks,\n");
+        sb.append("nothing fitted.\n");
         sb.append("**calibrated** (the default): the physics plus a calibration layer of four parameters fitted on four\n");
         sb.append("declared published rows. The first section judges the calibrated variant; the sections after it are the\n");
         sb.append("physics variant's, with the diagnosis of what it misses.\n\n");
