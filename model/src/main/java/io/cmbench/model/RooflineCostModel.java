@@ -80,9 +80,8 @@ public final class RooflineCostModel implements ServingCostModel {
     // ---- prefill ----
     private final int prefillDies, pExpertsPerDie;
     private final double pAlphaD, pAlphaC, pBetaEp, agBw, agLat;
-    private final double poolReadBw, poolReadLat, poolWriteBw, poolWriteLat;
+    private final KvMovement kvMovement;
     private final double prefillFreeBytesPerDie;
-    private final double kvPlaneBw, kvPlaneLat;
 
     private final double decodeWeightBytesPerDie, decodeBufferBytesPerDie, prefillWeightBytesPerDie;
 
@@ -172,9 +171,10 @@ public final class RooflineCostModel implements ServingCostModel {
         imbalance = d.expertLoadImbalance();
         decodeLoad = new ExpertLoad(m.routedExperts(), m.topK(), d.redundantExperts(), routedDiesExperts,
                 sharedDedicated ? d.expertParallel() - sharedCopies : d.expertParallel(), d.stochasticRouting());
-        betaEp = epBeta(d.expertParallel());
-        alphaD = cal.epLatencyScale() * epAlpha(d.expertParallel(), true, betaEp);
-        alphaC = cal.epLatencyScale() * epAlpha(d.expertParallel(), false, betaEp);
+        EpCollectiveTimes epTimes = new EpCollectiveTimes(hw);
+        betaEp = epTimes.betaBytesPerSecond(d.expertParallel());
+        alphaD = cal.epLatencyScale() * epTimes.alphaSeconds(d.expertParallel(), true, betaEp);
+        alphaC = cal.epLatencyScale() * epTimes.alphaSeconds(d.expertParallel(), false, betaEp);
         nMb = opts.microbatch() ? 2 : 1;
 
         var p = dep.prefill();
@@ -201,33 +201,14 @@ public final class RooflineCostModel implements ServingCostModel {
         pExpertsPerDie = (m.routedExperts() + p.redundantExperts()) / p.expertParallel();
         prefillLoad = new ExpertLoad(m.routedExperts(), m.topK(), p.redundantExperts(), pExpertsPerDie,
                 p.expertParallel(), p.stochasticRouting());
-        pBetaEp = epBeta(p.expertParallel());
-        pAlphaD = cal.epLatencyScale() * epAlpha(p.expertParallel(), true, pBetaEp);
-        pAlphaC = cal.epLatencyScale() * epAlpha(p.expertParallel(), false, pBetaEp);
+        pBetaEp = epTimes.betaBytesPerSecond(p.expertParallel());
+        pAlphaD = cal.epLatencyScale() * epTimes.alphaSeconds(p.expertParallel(), true, pBetaEp);
+        pAlphaC = cal.epLatencyScale() * epTimes.alphaSeconds(p.expertParallel(), false, pBetaEp);
         var rd = hw.ubPaths().get("npu_npu_read");
         boolean tpIntra = p.attentionTp() <= hw.diesPerNode();
         agBw = tpIntra ? rd.intraBandwidth() : rd.interBandwidth();
         agLat = tpIntra ? rd.intraLatency() : rd.interLatency();
-        var pr = hw.ubPaths().get(hw.poolReadPath());
-        var pw = hw.ubPaths().get(hw.poolWritePath());
-        if (dep.contextCachePlane().equals("vpc")) {
-            // what-if: the pool over the datacenter network, each die's share of its node's VPC bandwidth
-            poolReadBw = poolWriteBw = hw.vpcBandwidthPerNode() / hw.diesPerNode();
-            poolReadLat = poolWriteLat = hw.vpcLatency();
-        } else {
-            poolReadBw = pr.interBandwidth();
-            poolReadLat = pr.interLatency();
-            poolWriteBw = pw.interBandwidth();
-            poolWriteLat = pw.interLatency();
-        }
-        if (dep.kvTransferPlane().equals("rdma")) {
-            kvPlaneBw = hw.rdmaBandwidthPerDie();
-            kvPlaneLat = hw.rdmaLatency();
-        } else {
-            var w = hw.ubPaths().get("npu_npu_write");
-            kvPlaneBw = w.interBandwidth();
-            kvPlaneLat = w.interLatency();
-        }
+        kvMovement = new KvMovement(hw, dep, kvStoredBytesPerToken);
 
         // ---- memory ----
         int mtpLayers = m.mtpModules();
@@ -286,45 +267,6 @@ public final class RooflineCostModel implements ServingCostModel {
     // =====================================================================================
     // alpha-beta of expert-parallel dispatch/combine
     // =====================================================================================
-
-    private double epBeta(int epDegree) {
-        var ep = hw.ep();
-        if (ep.betaPath().equals("rdma")) return hw.rdmaBandwidthPerDie();
-        var path = hw.ubPaths().get(ep.betaPath());
-        return epDegree <= hw.diesPerNode() ? path.intraBandwidth() : path.interBandwidth();
-    }
-
-    /**
-     * alpha(EP) = measured latency at the benchmark's 128 tokens per rank minus the benchmark's bytes over
-     * beta; linear in log2(EP) between table rows, clamped outside the table.
-     */
-    private double epAlpha(int epDegree, boolean dispatch, double beta) {
-        var ep = hw.ep();
-        double benchBytes = (double) ep.benchTokensPerRank() * ep.benchTopK()
-                * (dispatch ? ep.dispatchMessageBytes() : ep.combineMessageBytes());
-        List<HardwareProfile.EpRow> rows = ep.table();
-        double lat;
-        if (epDegree <= rows.get(0).ep()) {
-            lat = dispatch ? rows.get(0).dispatchSeconds() : rows.get(0).combineSeconds();
-        } else if (epDegree >= rows.get(rows.size() - 1).ep()) {
-            var r = rows.get(rows.size() - 1);
-            lat = dispatch ? r.dispatchSeconds() : r.combineSeconds();
-        } else {
-            lat = 0;
-            for (int i = 0; i + 1 < rows.size(); i++) {
-                var a = rows.get(i);
-                var b = rows.get(i + 1);
-                if (epDegree >= a.ep() && epDegree <= b.ep()) {
-                    double x = (Math.log(epDegree) - Math.log(a.ep())) / (Math.log(b.ep()) - Math.log(a.ep()));
-                    double la = dispatch ? a.dispatchSeconds() : a.combineSeconds();
-                    double lb = dispatch ? b.dispatchSeconds() : b.combineSeconds();
-                    lat = la + x * (lb - la);
-                    break;
-                }
-            }
-        }
-        return Math.max(0, lat - benchBytes / beta);
-    }
 
     public double dispatchAlphaMicros() { return alphaD * 1e6; }
     public double combineAlphaMicros() { return alphaC * 1e6; }
@@ -705,7 +647,7 @@ public final class RooflineCostModel implements ServingCostModel {
             dispatch = pAlphaD + Math.max(send, routedPairs) * msgD / pBetaEp;
             combine = pAlphaC + Math.max(send, routedPairs) * msgC / pBetaEp;
         }
-        double cacheRead = cd > 0 ? cd * kvBytesPerTokenPerLayer / poolReadBw : 0;
+        double cacheRead = cd > 0 ? cd * kvBytesPerTokenPerLayer / kvMovement.poolReadBytesPerSecond : 0;
         // vector kernels between the GEMMs on the compute stream; the routing permutations there too, or on the vector
         // cores beside the communication when the deployment prepares dispatch/combine there
         double routing = u * pvRoutingSecPerToken;
@@ -731,7 +673,7 @@ public final class RooflineCostModel implements ServingCostModel {
             double proj = u <= 0 ? 0 : roof(2 * pMtpProj * u, gemmRate, pMtpProj * wB, hbmBw);
             mtp = m.mtpModules() * (moeLayer + fill + proj + head);
         }
-        double batch = m.moeLayers() * moeLayer + m.denseLayers() * denseLayer + fill + mtp + head + (cd > 0 ? poolReadLat : 0);
+        double batch = m.moeLayers() * moeLayer + m.denseLayers() * denseLayer + fill + mtp + head + (cd > 0 ? kvMovement.poolReadLatencySeconds : 0);
         double us = 1e6;
         ops.put("mla_linear", mlaLinear * us);
         ops.put("attention_core", attnCore * us);
@@ -764,8 +706,7 @@ public final class RooflineCostModel implements ServingCostModel {
 
     @Override
     public long kvTransferMicros(int contextTokens) {
-        if (contextTokens <= 0) return 0;
-        return Math.round((kvPlaneLat + contextTokens * kvStoredBytesPerToken / kvPlaneBw) * 1e6);
+        return kvMovement.transferMicros(contextTokens);
     }
 
     /**
@@ -775,14 +716,12 @@ public final class RooflineCostModel implements ServingCostModel {
      */
     @Override
     public long cacheReadMicros(int tokens) {
-        if (tokens <= 0) return 0;
-        return Math.round((poolReadLat + tokens * kvStoredBytesPerToken / poolReadBw) * 1e6);
+        return kvMovement.poolReadMicros(tokens);
     }
 
     /** Writing {@code tokens} tokens of KV to the memory pool over UB from one die. */
     public long cacheWriteMicros(int tokens) {
-        if (tokens <= 0) return 0;
-        return Math.round((poolWriteLat + tokens * kvStoredBytesPerToken / poolWriteBw) * 1e6);
+        return kvMovement.poolWriteMicros(tokens);
     }
 
     // =====================================================================================
