@@ -111,8 +111,7 @@ class CalibrationOptionTest {
     }
 
     private EmbeddedRun.Result run(String variant) throws Exception {
-        return ProducerFlake.retryOnce("calibration " + variant, () -> run(variant, variant),
-                () -> run(variant, variant + "-again"));
+        return run(variant, variant);
     }
 
     private EmbeddedRun.Result run(String variant, String dir) throws Exception {

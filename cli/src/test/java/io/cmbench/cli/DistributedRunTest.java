@@ -59,9 +59,7 @@ class DistributedRunTest {
     /** The undisturbed run both fault tests compare against (embedded: MiniCluster and its own broker). */
     private Path undisturbedLargeRun() throws Exception {
         if (undisturbed == null) {
-            undisturbed = ProducerFlake.retryOnce("undisturbed",
-                    () -> new EmbeddedRun(large(tmp.resolve("undisturbed")), quiet()).run(),
-                    () -> new EmbeddedRun(large(tmp.resolve("undisturbed-again")), quiet()).run()).outDir();
+            undisturbed = new EmbeddedRun(large(tmp.resolve("undisturbed")), quiet()).run().outDir();
         }
         return undisturbed;
     }
@@ -120,12 +118,8 @@ class DistributedRunTest {
     @Test
     @Order(1)
     void clusterRunEqualsEmbeddedRun() throws Exception {
-        EmbeddedRun.Result embedded = ProducerFlake.retryOnce("embedded",
-                () -> new EmbeddedRun(small(tmp.resolve("embedded")), quiet()).run(),
-                () -> new EmbeddedRun(small(tmp.resolve("embedded-again")), quiet()).run());
-        EmbeddedRun.Result onCluster = ProducerFlake.retryOnce("on cluster",
-                () -> new EmbeddedRun(onCluster(small(tmp.resolve("cluster")), "equal"), quiet()).run(),
-                () -> new EmbeddedRun(onCluster(small(tmp.resolve("cluster-again")), "equal2"), quiet()).run());
+        EmbeddedRun.Result embedded = new EmbeddedRun(small(tmp.resolve("embedded")), quiet()).run();
+        EmbeddedRun.Result onCluster = new EmbeddedRun(onCluster(small(tmp.resolve("cluster")), "equal"), quiet()).run();
         assertThat(onCluster.completions()).hasSize((int) embedded.requests()).isNotEmpty();
         assertSameResults(embedded.outDir(), onCluster.outDir());
     }
@@ -154,21 +148,10 @@ class DistributedRunTest {
 
     record Interrupted(String jobId, Path out) {}
 
-    /**
-     * A large run on the cluster with the fault injected mid-run. A run that fails before the fault is not what these
-     * tests are about (recovery after it): it is reported loudly, with the broker's log, and run once more on fresh
-     * topics.
-     */
+    /** A large run on the cluster with the fault injected mid-run; a run that fails before the fault fails the test. */
     private Interrupted interruptedLargeRun(String prefix, Fault fault) throws Exception {
         Path out = tmp.resolve(prefix);
-        try {
-            return new Interrupted(interrupted(onCluster(large(out), prefix), fault), out);
-        } catch (BeforeTheFault e) {
-            System.out.println(prefix + ": the run failed before the fault was injected (" + e.getCause()
-                    + "); retrying on fresh topics. Broker log tail:\n" + EmbeddedRun.tail(cluster.logDir().resolve("kafka.log"), 40));
-            Path again = tmp.resolve(prefix + "-2");
-            return new Interrupted(interrupted(onCluster(large(again), prefix + "2"), fault), again);
-        }
+        return new Interrupted(interrupted(onCluster(large(out), prefix), fault), out);
     }
 
     @Test
@@ -268,13 +251,6 @@ class DistributedRunTest {
         }
     }
 
-    /** The run failed before any fault was injected. */
-    static final class BeforeTheFault extends Exception {
-        BeforeTheFault(Throwable cause) {
-            super(cause);
-        }
-    }
-
     private String awaitRunningEmulation(Future<?> run) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (System.nanoTime() < deadline) {
@@ -282,7 +258,8 @@ class DistributedRunTest {
                 try {
                     run.get();
                 } catch (java.util.concurrent.ExecutionException e) {
-                    throw new BeforeTheFault(e.getCause());
+                    throw new AssertionError("the run failed before the fault was injected; broker log tail:\n"
+                            + EmbeddedRun.tail(cluster.logDir().resolve("kafka.log"), 40), e.getCause());
                 }
                 throw new AssertionError("the run ended before the fault could be injected");
             }
@@ -294,10 +271,8 @@ class DistributedRunTest {
             }
             sleep(100);
         }
-        // Still generating or starting after 5 minutes: a starved broker kept the producer waiting (seen on the
-        // 2-core CI machine) — also "before the fault", so the caller may retry.
-        throw new BeforeTheFault(new java.util.concurrent.TimeoutException(
-                "no emulation job reached a completed checkpoint within 5 minutes"));
+        throw new AssertionError("no emulation job reached a completed checkpoint within 5 minutes; broker log tail:\n"
+                + EmbeddedRun.tail(cluster.logDir().resolve("kafka.log"), 40));
     }
 
     private static RequestEvent decode(byte[] b) {
