@@ -1,6 +1,9 @@
 package io.cmbench.cluster;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -94,8 +97,14 @@ public final class ClusterCommand implements Callable<Integer> {
         Path saslCredentials;
 
         @Option(names = "--prometheus-ports", paramLabel = "RANGE", defaultValue = ClusterSpec.DEFAULT_PROMETHEUS_PORTS,
-                description = "Port range of Flink's Prometheus reporter; it listens on ALL interfaces (default: ${DEFAULT-VALUE}).")
+                description = "Port range of Flink's Prometheus reporter (default: ${DEFAULT-VALUE}).")
         String prometheusPorts;
+
+        @Option(names = "--prometheus-bind-host", paramLabel = "ADDRESS",
+                defaultValue = ClusterSpec.DEFAULT_PROMETHEUS_BIND_HOST,
+                description = "Address the Prometheus reporter listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 = all "
+                        + "interfaces, e.g. for a Prometheus on another machine).")
+        String prometheusBindHost;
 
         @Option(names = "--no-prometheus", description = "Do not start Flink's Prometheus reporter.")
         boolean noPrometheus;
@@ -108,7 +117,8 @@ public final class ClusterCommand implements Callable<Integer> {
                     .withTaskManagers(taskManagers, slots)
                     .withMemory(jmMemory.strip(), tmMemory.strip())
                     .withSasl(sasl || saslCredentials != null, saslCredentials)
-                    .withPrometheusPorts(noPrometheus ? null : prometheusPorts.strip());
+                    .withPrometheusPorts(noPrometheus ? null : prometheusPorts.strip())
+                    .withPrometheusBindHost(prometheusBindHost.strip());
             out().println("cmbench cluster: starting in " + cs.dir() + " ...");
             out().flush();
             LocalCluster c;
@@ -128,7 +138,9 @@ public final class ClusterCommand implements Callable<Integer> {
             out().println("  Flink        http://" + c.restAddress() + "  (web UI and REST; " + taskManagers
                     + " TaskManager(s) x " + slots + " slots)");
             if (!noPrometheus) {
-                out().println("  Prometheus   ports " + prometheusPorts + " on ALL interfaces (/metrics)");
+                String host = prometheusBindHost.strip();
+                out().println("  Prometheus   ports " + prometheusPorts + " on "
+                        + (host.equals("0.0.0.0") || host.equals("::") ? "ALL interfaces" : host) + " (/metrics)");
             }
             out().println("  logs         " + c.logDir());
             out().println("Next: ./cmbench run --cluster " + c.restAddress() + " --bootstrap " + c.bootstrapServers()
@@ -162,8 +174,25 @@ public final class ClusterCommand implements Callable<Integer> {
             if (!noPrometheus && !prometheusPorts.strip().matches("\\d{1,5}(-\\d{1,5})?")) {
                 throw bad("--prometheus-ports", "must be a port or a range like 9249-9259", prometheusPorts);
             }
+            if (!noPrometheus && !isLocalAddress(prometheusBindHost.strip())) {
+                throw bad("--prometheus-bind-host", "must be an address of this machine (127.0.0.1, 0.0.0.0, ...)",
+                        prometheusBindHost);
+            }
             if (saslCredentials != null && !Files.isRegularFile(saslCredentials)) {
                 throw bad("--sasl-credentials", "no such file", saslCredentials);
+            }
+        }
+
+        /** A wildcard address, or one a local interface has (what a server socket can bind). */
+        private static boolean isLocalAddress(String host) {
+            if (host.isEmpty()) {
+                return false;
+            }
+            try {
+                InetAddress a = InetAddress.getByName(host);
+                return a.isAnyLocalAddress() || a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null;
+            } catch (IOException e) {
+                return false;
             }
         }
 

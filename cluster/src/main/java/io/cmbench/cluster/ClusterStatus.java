@@ -16,14 +16,14 @@ import java.util.Map;
 public record ClusterStatus(Path dir, boolean configured, List<ProcessState> processes, String bootstrapServers,
                             boolean sasl, boolean kafkaAnswers, String restUrl, ClusterOverview overview,
                             List<TaskManagerInfo> taskManagers, List<JobSummary> jobs,
-                            Map<String, Integer> prometheusPorts, Path clientProperties) {
+                            Map<String, Integer> prometheusPorts, String prometheusBindHost, Path clientProperties) {
 
     /** One JVM of the cluster: its role, pid, and whether it is alive. */
     public record ProcessState(String role, long pid, boolean alive) {}
 
     static ClusterStatus notConfigured(Path dir) {
         return new ClusterStatus(dir, false, List.of(), null, false, false, null, null, List.of(), List.of(), Map.of(),
-                null);
+                null, null);
     }
 
     /** Up: the broker answers, the REST API answers, at least one TaskManager is registered, no JVM died. */
@@ -76,7 +76,9 @@ public record ClusterStatus(Path dir, boolean configured, List<ProcessState> pro
             }
         }
         if (!prometheusPorts.isEmpty()) {
-            out.add("  Prometheus      " + prometheusPorts + " (all interfaces; /metrics)");
+            boolean all = "0.0.0.0".equals(prometheusBindHost) || "::".equals(prometheusBindHost);
+            out.add("  Prometheus      " + prometheusPorts + " on " + (all ? "ALL interfaces" : prometheusBindHost)
+                    + " (/metrics)");
         }
         return String.join("\n", out);
     }

@@ -20,7 +20,11 @@ final class FlinkSetup {
     static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
-    static final String PROMETHEUS_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    /**
+     * Flink's Prometheus reporter with a bind address ({@code io.cmbench.cluster.metrics}, its own jar in
+     * flink-lib): Flink's {@code PrometheusReporterFactory} listens on all interfaces.
+     */
+    static final String PROMETHEUS_FACTORY = "io.cmbench.cluster.metrics.BoundPrometheusReporterFactory";
 
     /** Flink's {@code env.java.opts.all} for Java 17. */
     static final List<String> JAVA17_OPTS = List.of(
@@ -55,11 +59,11 @@ final class FlinkSetup {
 
     /** Writes conf/config.yaml and conf/log4j.properties. */
     static void writeConfig(Path dir, int rpcPort, int restPort, int slots, String jmMemory, String tmMemory,
-                            String prometheusPorts) {
+                            String prometheusPorts, String prometheusBindHost) {
         Path conf = confDir(dir);
         String abs = dir.toAbsolutePath().toString();
         List<String> y = new ArrayList<>(List.of(
-                "# written by `cmbench cluster start`; everything binds to 127.0.0.1",
+                "# written by `cmbench cluster start`; everything binds to 127.0.0.1 (the Prometheus reporter: bind-host below)",
                 "jobmanager.rpc.address: 127.0.0.1",
                 "jobmanager.rpc.port: " + rpcPort,
                 "jobmanager.bind-host: 127.0.0.1",
@@ -86,9 +90,11 @@ final class FlinkSetup {
                 "heartbeat.timeout: 20 s",
                 "heartbeat.rpc-failure-threshold: 2"));
         if (prometheusPorts != null) {
-            // The reporter's HTTP server listens on all interfaces: it has a port option, no bind host.
+            // Flink's own reporter has a port option but no bind host: ours listens on bind-host only.
             y.add("metrics.reporter.prom.factory.class: " + PROMETHEUS_FACTORY);
             y.add("metrics.reporter.prom.port: " + quote(prometheusPorts));
+            y.add("metrics.reporter.prom.bind-host: " + quote(prometheusBindHost == null
+                    ? ClusterSpec.DEFAULT_PROMETHEUS_BIND_HOST : prometheusBindHost));
         }
         String log4j = String.join("\n",
                 "# Flink's log4j2 properties: one file per process (log.file), as in Flink's distribution",

@@ -134,7 +134,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         KafkaBrokerSetup.writeFiles(dir.resolve("kafka"), kafkaPort, controllerPort, sasl);
         FlinkSetup.writeConfig(dir, rpcPort, restPort, spec.slots(), spec.jobManagerMemory(), spec.taskManagerMemory(),
-                spec.prometheusPorts());
+                spec.prometheusPorts(), spec.prometheusBindHost());
 
         Properties state = new Properties();
         state.setProperty("kafka.port", String.valueOf(kafkaPort));
@@ -145,6 +145,8 @@ public final class LocalCluster implements AutoCloseable {
         state.setProperty("slots", String.valueOf(spec.slots()));
         state.setProperty("sasl", String.valueOf(spec.sasl()));
         state.setProperty("prometheus.ports", spec.prometheusPorts() == null ? "" : spec.prometheusPorts());
+        state.setProperty("prometheus.bind-host", spec.prometheusBindHost() == null
+                ? ClusterSpec.DEFAULT_PROMETHEUS_BIND_HOST : spec.prometheusBindHost());
         state.setProperty("timeout.seconds", String.valueOf(spec.startTimeout().toSeconds()));
         state.setProperty("started", Instant.now().toString());
         writeState(dir, state);
@@ -313,6 +315,12 @@ public final class LocalCluster implements AutoCloseable {
                 .sorted(Comparator.comparingInt(LocalCluster::tmIndex)).toList();
     }
 
+    /** The address the Prometheus reporters listen on ({@code 127.0.0.1} unless started otherwise). */
+    public String prometheusBindHost() {
+        // a cluster.properties of an older cmbench has no bind host: its reporters listened on all interfaces
+        return state.getProperty("prometheus.bind-host", "0.0.0.0");
+    }
+
     /** The port the Prometheus reporter of {@code role} listens on (from its log), if it started one. */
     public OptionalInt prometheusPort(String role) {
         Path log = logDir().resolve(role + ".log");
@@ -408,7 +416,7 @@ public final class LocalCluster implements AutoCloseable {
             prometheusPort(role).ifPresent(p -> prom.put(role, p));
         }
         return new ClusterStatus(dir, true, processes, bootstrapServers(), sasl(), kafkaAnswers,
-                "http://" + restAddress(), overview, tms, jobs, prom, clientPropertiesFile().orElse(null));
+                "http://" + restAddress(), overview, tms, jobs, prom, prometheusBindHost(), clientPropertiesFile().orElse(null));
     }
 
     // ================================================================= internals

@@ -23,6 +23,7 @@ class ClusterCommandTest {
             "start --kafka-port 9000 --rest-port 9000 | --rest-port: must differ from --kafka-port, got '9000'",
             "start --taskmanager-memory lots   | --taskmanager-memory: must be a size like 1280m or 2g, got 'lots'",
             "start --prometheus-ports x-y      | --prometheus-ports: must be a port or a range like 9249-9259, got 'x-y'",
+            "start --prometheus-bind-host 203.0.113.7 | --prometheus-bind-host: must be an address of this machine (127.0.0.1, 0.0.0.0, ...), got '203.0.113.7'",
             "start --sasl-credentials /no/such | --sasl-credentials: no such file, got '/no/such'",
             "start --slots two                 | --slots",
             "start --nope                      | Unknown option: '--nope'",

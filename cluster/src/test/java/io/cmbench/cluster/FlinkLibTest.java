@@ -2,10 +2,14 @@ package io.cmbench.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cmbench.cluster.metrics.BoundPrometheusReporterFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +30,31 @@ class FlinkLibTest {
                 .anyMatch(j -> j.startsWith("slf4j-api-"));
         assertThat(jars).noneMatch(j -> j.startsWith("kafka") || j.startsWith("scala") || j.startsWith("picocli")
                 || j.startsWith("junit") || j.startsWith("jackson-databind") || j.startsWith("snakeyaml-2")
-                || j.startsWith("cmbench-") || j.startsWith("avro-") || j.startsWith("HdrHistogram"));
+                || j.startsWith("avro-") || j.startsWith("HdrHistogram"));
+        // of cmbench, only the Prometheus reporter that binds 127.0.0.1
+        assertThat(jars.stream().filter(j -> j.startsWith("cmbench-")))
+                .singleElement().asString().matches("cmbench-cluster-.*-prometheus-reporter\\.jar");
+    }
+
+    @Test
+    void theReporterJarRegistersItsFactoryWhichTheModuleJarDoesNot() throws IOException {
+        String service = "META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory";
+        Path jar;
+        try (Stream<Path> s = Files.list(TestSupport.target().resolve("flink-lib"))) {
+            jar = s.filter(p -> p.getFileName().toString().endsWith("-prometheus-reporter.jar")).findFirst().orElseThrow();
+        }
+        try (JarFile j = new JarFile(jar.toFile())) {
+            JarEntry e = j.getJarEntry(service);
+            assertThat(e).as(service + " in " + jar).isNotNull();
+            String text = new String(j.getInputStream(e).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")))
+                    .containsExactly(BoundPrometheusReporterFactory.class.getName());
+            assertThat(j.getJarEntry(BoundPrometheusReporterFactory.class.getName().replace('.', '/') + ".class"))
+                    .isNotNull();
+            assertThat(j.getJarEntry("io/cmbench/cluster/LocalCluster.class")).isNull();
+        }
+        // the cmbench JVM loads the module's classes without Flink's reporter jar: no services entry there
+        assertThat(TestSupport.target().resolve("classes").resolve(service)).doesNotExist();
     }
 
     @Test
