@@ -3,6 +3,7 @@ package io.cmbench.cli;
 import io.cmbench.cluster.CmbenchHome;
 import io.cmbench.cluster.rest.FlinkRestClient;
 import io.cmbench.cluster.rest.JobFailure;
+import io.cmbench.jobs.EmulationJobConfig;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.model.ScenarioSpec;
 import java.nio.file.Files;
@@ -38,10 +39,11 @@ final class ClusterJobs {
     static final String EMULATION = "io.cmbench.jobs.ServingEmulationJob";
     static final String ANALYTICS = "io.cmbench.jobs.SloAnalyticsJob";
 
-    /** Submits the bounded emulation job; returns its job id. */
-    String submitEmulation(String bootstrap) {
+    /** Submits the bounded emulation job with the horizon of {@code job}; returns its job id. */
+    String submitEmulation(String bootstrap, EmulationJobConfig job) {
         List<String> args = common(bootstrap);
         args.addAll(List.of("--seed", Long.toString(cfg.seed()), "--mode", cfg.mode().name()));
+        args.addAll(horizonArgs(job));
         if (cfg.scenariosSource() != null) {
             // the job reads the file itself (its policies too); the run's cost model variant goes beside it
             args.addAll(List.of("--scenarios", scenariosFileArg(cfg.scenariosSource()),
@@ -51,6 +53,15 @@ final class ClusterJobs {
                     cfg.scenarios().stream().map(ClusterJobs::scenarioArg).collect(Collectors.joining(","))));
         }
         return submit(EMULATION, args);
+    }
+
+    /** The run's time horizon as the emulation job's options (none for a run with no known last arrival). */
+    static List<String> horizonArgs(EmulationJobConfig job) {
+        if (job.lastArrivalMicros() == EmulationJobConfig.NO_LAST_ARRIVAL) {
+            return List.of();
+        }
+        return List.of("--last-arrival-micros", Long.toString(job.lastArrivalMicros()),
+                "--arrival-allowance-micros", Long.toString(job.arrivalAllowanceMicros()));
     }
 
     /** Submits the bounded analytics job; returns its job id. */

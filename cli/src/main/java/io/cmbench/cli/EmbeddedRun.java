@@ -59,12 +59,12 @@ final class EmbeddedRun {
     Result run() throws Exception {
         return runPhases((bootstrap, topics, phases) -> {
             long t = System.nanoTime();
-            long requests = generate(bootstrap, topics);
+            Generated generated = generate(bootstrap, topics);
             phases.put("generate", secondsSince(t));
             t = System.nanoTime();
-            emulate(bootstrap, topics, requests);
+            emulate(bootstrap, topics, generated);
             phases.put("emulate", secondsSince(t));
-            return requests;
+            return generated.requests();
         });
     }
 
@@ -161,7 +161,10 @@ final class EmbeddedRun {
         }
     }
 
-    private long generate(String bootstrap, KafkaTopics topics) throws Exception {
+    /** What the generator wrote: the request count and the end of its span (the run's last arrival). */
+    private record Generated(long requests, long lastArrivalMicros) {}
+
+    private Generated generate(String bootstrap, KafkaTopics topics) throws Exception {
         WorkloadSpec spec = cfg.workloadFile() != null
                 ? WorkloadSpec.load(cfg.workloadFile())
                 : WorkloadSpec.poisson(cfg.requestsPerSec(), cfg.durationMicros(), cfg.promptTokens(), cfg.outputTokens());
@@ -177,11 +180,14 @@ final class EmbeddedRun {
         }
         say("generated %,d requests (+%,d heartbeats) in %.1f s (%,.0f records/s)", stream.requestsEmitted(),
                 stream.heartbeatsEmitted(), stats.wallSeconds(), stats.records() / Math.max(1e-9, stats.wallSeconds()));
-        return stream.requestsEmitted();
+        return new Generated(stream.requestsEmitted(), stream.lastEventMicros());
     }
 
-    private void emulate(String bootstrap, KafkaTopics topics, long records) throws Exception {
-        EmulationJobConfig job = cfg.emulationJob(bootstrap);
+    private void emulate(String bootstrap, KafkaTopics topics, Generated generated) throws Exception {
+        long records = generated.requests();
+        // the run's time horizon is part of its contract: nothing after its last arrival (plus the allowance) counts
+        EmulationJobConfig job = cfg.emulationJob(bootstrap)
+                .withHorizon(generated.lastArrivalMicros(), EmulationJobConfig.DEFAULT_ARRIVAL_ALLOWANCE_MICROS);
         job.validate();
         say("serving emulation on %s (parallelism %d, %d scenario(s)) ...", where(), cfg.parallelism(),
                 cfg.scenarios().size());
@@ -190,7 +196,7 @@ final class EmbeddedRun {
                 () -> TopicReader.count(bootstrap, cfg.kafkaProperties(), topics.completions()))) {
             if (cfg.clusterRestAddress() != null) {
                 ClusterJobs cluster = new ClusterJobs(cfg);
-                cluster.await(cluster.submitEmulation(bootstrap), "emulation");
+                cluster.await(cluster.submitEmulation(bootstrap, job), "emulation");
             } else {
                 ServingEmulationJob.runOnKafka(localEnvironment(), job);
             }

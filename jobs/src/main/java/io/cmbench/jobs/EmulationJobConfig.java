@@ -3,6 +3,7 @@ package io.cmbench.jobs;
 import io.cmbench.model.ScenarioSpec;
 import io.cmbench.model.scenario.Scenario;
 import io.cmbench.model.scenario.ScenarioPolicies;
+import io.cmbench.schemas.RequestRules;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,10 +26,20 @@ import java.util.Set;
  * @param kafkaProperties extra Kafka client properties, passed to the source and the sinks
  * @param policies serving policies (routing, context-cache capacity) by scenario name; a scenario without an entry
  *     gets {@link ScenarioPolicies#defaults()}
+ * @param lastArrivalMicros the run's last arrival (the end of the generated span), part of the run's contract: with
+ *     the allowance it bounds the arrivals the job accepts ({@link #arrivalHorizonMicros()});
+ *     {@link #NO_LAST_ARRIVAL} = unknown (an open-ended run: only {@link RequestRules#MAX_ARRIVAL_MICROS} applies)
+ * @param arrivalAllowanceMicros how far past the last arrival a record may still arrive
  */
 public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, List<ScenarioSpec> scenarios, long seed,
                                  EmulationMode mode, boolean bounded, Properties kafkaProperties,
-                                 Map<String, ScenarioPolicies> policies) implements Serializable {
+                                 Map<String, ScenarioPolicies> policies, long lastArrivalMicros,
+                                 long arrivalAllowanceMicros) implements Serializable {
+
+    /** {@code lastArrivalMicros} of a run whose end is not known in advance. */
+    public static final long NO_LAST_ARRIVAL = -1;
+    /** The allowance the launcher declares: one default heartbeat interval (1 s simulated). */
+    public static final long DEFAULT_ARRIVAL_ALLOWANCE_MICROS = 1_000_000L;
 
     public EmulationJobConfig {
         scenarios = scenarios == null ? null : List.copyOf(scenarios);
@@ -36,10 +47,39 @@ public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, Li
         policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(policies == null ? Map.of() : policies));
     }
 
+    /** Scenarios with their policies; no known last arrival. */
+    public EmulationJobConfig(String bootstrapServers, KafkaTopics topics, List<ScenarioSpec> scenarios, long seed,
+                              EmulationMode mode, boolean bounded, Properties kafkaProperties,
+                              Map<String, ScenarioPolicies> policies) {
+        this(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, policies, NO_LAST_ARRIVAL,
+                DEFAULT_ARRIVAL_ALLOWANCE_MICROS);
+    }
+
     /** Every scenario with the default policies (least-loaded routing, EMS cache sized from DRAM). */
     public EmulationJobConfig(String bootstrapServers, KafkaTopics topics, List<ScenarioSpec> scenarios, long seed,
                               EmulationMode mode, boolean bounded, Properties kafkaProperties) {
         this(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, Map.of());
+    }
+
+    /** The same configuration for a run whose last arrival is known, with that allowance past it. */
+    public EmulationJobConfig withHorizon(long lastArrival, long allowance) {
+        return new EmulationJobConfig(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, policies,
+                lastArrival, allowance);
+    }
+
+    /**
+     * The latest arrival this run accepts: its last arrival plus the allowance, capped at
+     * {@link RequestRules#MAX_ARRIVAL_MICROS} (also the horizon of a run with no known last arrival).
+     */
+    public long arrivalHorizonMicros() {
+        if (lastArrivalMicros == NO_LAST_ARRIVAL) {
+            return RequestRules.MAX_ARRIVAL_MICROS;
+        }
+        try {
+            return Math.min(RequestRules.MAX_ARRIVAL_MICROS, Math.addExact(lastArrivalMicros, arrivalAllowanceMicros));
+        } catch (ArithmeticException overflow) {
+            return RequestRules.MAX_ARRIVAL_MICROS;
+        }
     }
 
     /** Scenarios with their policies, e.g. from {@link io.cmbench.model.scenario.ScenarioFiles#loadScenarios}. */
@@ -56,7 +96,8 @@ public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, Li
 
     /** The same configuration with other policies. */
     public EmulationJobConfig withPolicies(Map<String, ScenarioPolicies> newPolicies) {
-        return new EmulationJobConfig(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, newPolicies);
+        return new EmulationJobConfig(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, newPolicies,
+                lastArrivalMicros, arrivalAllowanceMicros);
     }
 
     /** Policies of each scenario, in scenario order. */
@@ -90,6 +131,12 @@ public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, Li
             Configs.require(s.decodeBatchCapPerNpu() >= 0, "scenarios[" + i + "].decodeBatchCapPerNpu",
                     s.decodeBatchCapPerNpu(), "must be >= 0");
         }
+        Configs.require(lastArrivalMicros == NO_LAST_ARRIVAL
+                        || (lastArrivalMicros >= 0 && lastArrivalMicros <= RequestRules.MAX_ARRIVAL_MICROS),
+                "lastArrivalMicros", lastArrivalMicros, "must be in [0, " + RequestRules.MAX_ARRIVAL_MICROS + "] or "
+                        + NO_LAST_ARRIVAL + " (unknown)");
+        Configs.require(arrivalAllowanceMicros >= 0 && arrivalAllowanceMicros <= RequestRules.MAX_ARRIVAL_MICROS,
+                "arrivalAllowanceMicros", arrivalAllowanceMicros, "must be in [0, " + RequestRules.MAX_ARRIVAL_MICROS + "]");
         for (String p : policies.keySet()) {
             Configs.require(names.contains(p), "policies", p, "must name a scenario of this run");
             Configs.require(policies.get(p) != null, "policies[" + p + "]", null, "must not be null");

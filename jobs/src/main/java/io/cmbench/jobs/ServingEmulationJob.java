@@ -7,11 +7,14 @@ import io.cmbench.jobs.emulation.PrefillOnlyCompletion;
 import io.cmbench.jobs.emulation.PrefillPoolFunction;
 import io.cmbench.jobs.emulation.RequestJob;
 import io.cmbench.jobs.emulation.Stages;
-import io.cmbench.jobs.emulation.ValidateAndFanOut;
+import io.cmbench.jobs.emulation.DuplicateRequestIds;
+import io.cmbench.jobs.emulation.FanOutToScenarios;
+import io.cmbench.jobs.emulation.ValidateRequests;
 import io.cmbench.jobs.serde.AvroKafkaSerializer;
 import io.cmbench.jobs.serde.AvroTypeInfo;
 import io.cmbench.jobs.serde.Envelope;
 import io.cmbench.jobs.serde.EnvelopeDeserializer;
+import io.cmbench.jobs.serde.EnvelopeTypeInfo;
 import io.cmbench.jobs.serde.EnvelopeWatermarks;
 import io.cmbench.model.Calibration;
 import io.cmbench.schemas.Completion;
@@ -39,10 +42,12 @@ import org.apache.avro.specific.SpecificRecordBase;
  * Emulates disaggregated LLM serving (EMS context cache, prefill pool, KV transfer, decode pool with continuous
  * batching) on a hardware cost model, per scenario, in event time = simulated time.
  *
- * <p>Stages (FULL mode): validate + fan-out to scenarios → prefill side keyed by scenario (context cache, least-loaded
- * or round-robin routing, every prefill instance's batching; see {@link PrefillPoolFunction} for why these share a
- * key) → KV transfer → decode pool keyed by (scenario, decode instance). DECODE_ONLY: validate → decode router keyed
- * by scenario → decode pool. PREFILL_ONLY: validate → prefill side → one-token completions.
+ * <p>Stages (FULL mode): validate (the source has already judged the run's time horizon and lateness within each
+ * partition) → one request per id (keyed by request id) → fan-out to scenarios → prefill side keyed by scenario
+ * (context cache, least-loaded or round-robin routing, every prefill instance's batching; see
+ * {@link PrefillPoolFunction} for why these share a key) → KV transfer → decode pool keyed by (scenario, decode instance). DECODE_ONLY: validate → one per id → fan-out →
+ * decode router keyed by scenario → decode pool. PREFILL_ONLY: validate → one per id → fan-out → prefill side →
+ * one-token completions.
  *
  * <p>Time: Flink timestamps, watermarks and timers carry simulated MICROSECONDS directly (a Flink "millisecond" is
  * a simulated µs). Nothing in the results depends on the wall clock. Every stage buffers its arrivals in keyed
@@ -69,10 +74,19 @@ public final class ServingEmulationJob {
      */
     public static EmulationStreams build(DataStream<Envelope> requests, EmulationJobConfig cfg, CostModelFactory costModels) {
         var scenarios = cfg.scenarios();
-        SingleOutputStreamOperator<RequestJob> jobs = requests
-                .process(new ValidateAndFanOut(scenarios, costModels, cfg.mode()), Stages.JOB_TYPE)
-                .name("validate-fanout").uid("validate-fanout");
-        DataStream<DeadLetter> deadLetters = jobs.getSideOutput(Stages.DEAD_LETTERS);
+        SingleOutputStreamOperator<Envelope> valid = requests
+                .process(new ValidateRequests(), EnvelopeTypeInfo.INSTANCE)
+                .name("validate").uid("validate");
+        SingleOutputStreamOperator<Envelope> unique = valid
+                .keyBy(e -> e.request().getRequestId(), Types.STRING)
+                .process(new DuplicateRequestIds(cfg.arrivalHorizonMicros(),
+                        cfg.lastArrivalMicros() != EmulationJobConfig.NO_LAST_ARRIVAL), EnvelopeTypeInfo.INSTANCE)
+                .name("dedup").uid("dedup");
+        SingleOutputStreamOperator<RequestJob> jobs = unique
+                .process(new FanOutToScenarios(scenarios, costModels, cfg.mode()), Stages.JOB_TYPE)
+                .name("fanout").uid("fanout");
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(Stages.DEAD_LETTERS)
+                .union(unique.getSideOutput(Stages.DEAD_LETTERS), jobs.getSideOutput(Stages.DEAD_LETTERS));
         TypeInformation<Completion> completionType = AvroTypeInfo.forClass(Completion.class);
 
         DataStream<Completion> completions;
@@ -120,20 +134,29 @@ public final class ServingEmulationJob {
                 .name("decode-pool").uid("decode-pool");
     }
 
-    /** The requests source: earliest offsets; bounded at the offsets latest at job start when cfg.bounded(). */
+    /**
+     * The requests source: earliest offsets; bounded at the offsets latest at job start when cfg.bounded(). Arrivals
+     * after the run's horizon are invalid at the source, before they can reach the watermark generator.
+     */
     public static KafkaSource<Envelope> source(EmulationJobConfig cfg) {
         return kafkaSource(cfg.bootstrapServers(), cfg.topics().requests(), "cmbench-emulation", cfg.bounded(),
-                cfg.kafkaProperties(), EnvelopeDeserializer.Payload.REQUEST);
+                cfg.kafkaProperties(), new EnvelopeDeserializer(EnvelopeDeserializer.Payload.REQUEST,
+                        cfg.arrivalHorizonMicros()));
     }
 
     static KafkaSource<Envelope> kafkaSource(String bootstrap, String topic, String groupId, boolean bounded,
                                              Properties props, EnvelopeDeserializer.Payload payload) {
+        return kafkaSource(bootstrap, topic, groupId, bounded, props, new EnvelopeDeserializer(payload));
+    }
+
+    static KafkaSource<Envelope> kafkaSource(String bootstrap, String topic, String groupId, boolean bounded,
+                                             Properties props, EnvelopeDeserializer deserializer) {
         KafkaSourceBuilder<Envelope> b = KafkaSource.<Envelope>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new EnvelopeDeserializer(payload))
+                .setDeserializer(deserializer)
                 // upstream jobs write transactionally when checkpointing: read what they committed only
                 .setProperty("isolation.level", "read_committed")
                 .setProperties(props);
@@ -214,7 +237,8 @@ public final class ServingEmulationJob {
         requireReachable(cfg.bootstrapServers(), cfg.kafkaProperties());
         KafkaTopics t = cfg.topics();
         Properties props = cfg.kafkaProperties();
-        // Partitions are each in arrival-time order: per-partition watermarks with no out-of-orderness.
+        // Partitions are each in arrival-time order: per-partition punctuated watermarks with no out-of-orderness
+        // (a record out of order in its partition is dead-lettered as late by the source's deserializer).
         DataStream<Envelope> requests = env.fromSource(source(cfg), EnvelopeWatermarks.strategy(0), "requests")
                 .uid("requests-source");
         EmulationStreams out = build(requests, cfg);
@@ -233,6 +257,8 @@ public final class ServingEmulationJob {
      * {@code --mode FULL|DECODE_ONLY|PREFILL_ONLY}, {@code --scenarios FILE.yaml | paper | cm384-vs-h800 |
      * name:profile:model:deployment[:cap[:calibration]],...} (paper default; a YAML file carries the policies too),
      * {@code --calibration calibrated|physics} (the cost model variant of scenarios that name none; calibrated),
+     * {@code --last-arrival-micros N} (the run's last arrival; absent = an open-ended run),
+     * {@code --arrival-allowance-micros N} (how far past it arrivals are still accepted; 1 s),
      * {@code --parallelism N}, {@code --topic-requests|-completions|-steps|-dead-letter NAME},
      * {@code --kafka.<property> VALUE}.
      */
@@ -257,6 +283,9 @@ public final class ServingEmulationJob {
         }
         return EmulationJobConfig.of(JobArgs.required(p, "bootstrap"), JobArgs.topics(p),
                 JobArgs.scenarios(p.get("scenarios"), p.get("calibration", Calibration.CALIBRATED_NAME)),
-                JobArgs.getLong(p, "seed", 1L), m, JobArgs.flag(p, "bounded"), JobArgs.kafka(p)).validate();
+                JobArgs.getLong(p, "seed", 1L), m, JobArgs.flag(p, "bounded"), JobArgs.kafka(p))
+                .withHorizon(JobArgs.getLong(p, "last-arrival-micros", EmulationJobConfig.NO_LAST_ARRIVAL),
+                        JobArgs.getLong(p, "arrival-allowance-micros", EmulationJobConfig.DEFAULT_ARRIVAL_ALLOWANCE_MICROS))
+                .validate();
     }
 }

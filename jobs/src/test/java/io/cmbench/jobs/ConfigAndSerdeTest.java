@@ -125,6 +125,27 @@ class ConfigAndSerdeTest {
     }
 
     @Test
+    void theRunsTimeHorizonComesFromItsOptions() {
+        EmulationJobConfig bounded = ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap", "h:9", "--last-arrival-micros", "60000000", "--arrival-allowance-micros", "250000"}));
+        assertThat(bounded.arrivalHorizonMicros()).isEqualTo(60_250_000L);
+        EmulationJobConfig defaultAllowance = ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap", "h:9", "--last-arrival-micros", "60000000"}));
+        assertThat(defaultAllowance.arrivalHorizonMicros()).isEqualTo(61_000_000L);
+        EmulationJobConfig open = ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {"--bootstrap", "h:9"}));
+        assertThat(open.lastArrivalMicros()).isEqualTo(EmulationJobConfig.NO_LAST_ARRIVAL);
+        assertThat(open.arrivalHorizonMicros()).isEqualTo(io.cmbench.schemas.RequestRules.MAX_ARRIVAL_MICROS);
+        assertThatThrownBy(() -> ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap", "h:9", "--last-arrival-micros", "5", "--arrival-allowance-micros", "-1"})))
+                .hasMessageContaining("arrivalAllowanceMicros").hasMessageContaining("-1");
+        assertThatThrownBy(() -> ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap", "h:9", "--last-arrival-micros", Long.toString(1L << 62)})))
+                .hasMessageContaining("lastArrivalMicros").hasMessageContaining(Long.toString(1L << 62));
+        // the horizon survives the trip to the cluster (the config is serialized with the job graph)
+        assertThat(bounded.withPolicies(java.util.Map.of()).arrivalHorizonMicros()).isEqualTo(60_250_000L);
+    }
+
+    @Test
     void envelopeClassifiesRecords() {
         assertThat(Envelope.of(TestData.request("r", 5, 10, 2), 0).kind).isEqualTo(Envelope.Kind.REQUEST);
         Envelope hb = Envelope.of(RequestEvent.newBuilder().setKind(EventKind.HEARTBEAT).setRequestId("")

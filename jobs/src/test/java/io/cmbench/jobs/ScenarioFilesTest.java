@@ -128,7 +128,7 @@ class ScenarioFilesTest {
         Envelope tooMany = Envelope.of(RequestEvent.newBuilder(ok).setPrefixBlocks(List.of(1L, 2L, 3L)).build(), 1);
         assertThat(tooMany.valid()).isFalse();
         assertThat(tooMany.field).isEqualTo("prefixBlocks");
-        assertThat(tooMany.reason).contains("3 blocks x 150 tokens").contains("300");
+        assertThat(tooMany.reason).contains("3 blocks of 150 tokens").contains("300");
         Envelope noSize = Envelope.of(RequestEvent.newBuilder(ok).setPrefixBlockTokens(0).build(), 2);
         assertThat(noSize.field).isEqualTo("prefixBlockTokens");
     }

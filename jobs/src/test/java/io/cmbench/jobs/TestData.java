@@ -87,4 +87,13 @@ public final class TestData {
         }
         return out;
     }
+
+    /** The single-object encoding of {@code r}, as the generator writes it to Kafka. */
+    public static byte[] bytes(RequestEvent r) {
+        try {
+            return Envelope.toBytes(r.toByteBuffer());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

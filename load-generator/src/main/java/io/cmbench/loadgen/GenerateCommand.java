@@ -166,6 +166,9 @@ public final class GenerateCommand implements Callable<Integer> {
       }
       out.printf(Locale.ROOT, "requests %d, heartbeats %d (sent to every partition)%n", stream.requestsEmitted(),
           stream.heartbeatsEmitted());
+      // the emulation job's time horizon: whoever submits it by hand passes this on
+      out.printf(Locale.ROOT, "last arrival %d us (emulation job: --last-arrival-micros %d)%n",
+          stream.lastEventMicros(), stream.lastEventMicros());
       out.println(stats.summary());
       out.flush();
       return EXIT_OK;

@@ -2,6 +2,7 @@ package io.cmbench.loadgen;
 
 import io.cmbench.schemas.EventKind;
 import io.cmbench.schemas.RequestEvent;
+import io.cmbench.schemas.RequestRules;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -113,6 +114,14 @@ public final class RequestStream implements Iterator<RequestEvent>, AutoCloseabl
     return heartbeats;
   }
 
+  /**
+   * The time of the last event emitted so far; once the stream is exhausted, the end of its simulated span (the
+   * final heartbeat): no arrival of the run is later. The emulation job takes it as the run's last arrival.
+   */
+  public long lastEventMicros() {
+    return lastEmittedMicros;
+  }
+
   /** Request id for the n-th request (0-based), e.g. {@code r0000000042}. */
   public static String requestId(long n) {
     return padded("r", n);
@@ -199,6 +208,9 @@ public final class RequestStream implements Iterator<RequestEvent>, AutoCloseabl
       return null;
     }
     RequestEvent e = trace != null ? nextTraceRequest() : nextGeneratedRequest();
+    if (e != null && trace == null) {
+      refuseInvalid(e, spec.name(), 0);
+    }
     if (e != null) {
       requests++;
       lastArrivalMicros = e.getArrivalTimeMicros();
@@ -220,8 +232,21 @@ public final class RequestStream implements Iterator<RequestEvent>, AutoCloseabl
       blocks.add(id);
     }
     int blockTokens = blocks.isEmpty() ? 0 : spec.trace().blockTokens();
-    return new RequestEvent(EventKind.REQUEST, requestId(requests), r.arrivalMicros(), r.promptTokens(),
+    RequestEvent e = new RequestEvent(EventKind.REQUEST, requestId(requests), r.arrivalMicros(), r.promptTokens(),
         r.outputTokens(), blocks, blockTokens, spec.trace().requestClass());
+    refuseInvalid(e, spec.trace().file().toString(), r.line());
+    return e;
+  }
+
+  /**
+   * Applies the job's own rules ({@link RequestRules}): a record the emulation would dead-letter is refused here,
+   * as {@code FILE:LINE: field: reason}, before anything is published.
+   */
+  private static void refuseInvalid(RequestEvent e, String source, int line) {
+    RequestRules.Violation v = RequestRules.check(e, RequestRules.MAX_ARRIVAL_MICROS);
+    if (v != null) {
+      throw new WorkloadException(source, line, v.field(), v.reason());
+    }
   }
 
   private RequestEvent nextGeneratedRequest() {

@@ -154,4 +154,35 @@ class TraceReaderTest {
         .isInstanceOf(WorkloadException.class)
         .hasMessageContaining("t.csv:3: GeneratedTokens: not a token count (got 'ten')");
   }
+
+  /** Runs a trace through the request stream; the error the generator refuses it with. */
+  private String refusal(TraceFormat format, String name, String content) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, content);
+    RequestStream s = new RequestStream(WorkloadSpec.replay(TraceSpec.of(format, p, 1.0)), 1);
+    try {
+      s.forEachRemaining(e -> { });
+    } catch (WorkloadException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("the generator accepted " + name);
+  }
+
+  @Test
+  void traceRowsTheJobWouldRejectAreRefusedWithFileLineFieldAndReason() throws Exception {
+    String header = "TIMESTAMP,ContextTokens,GeneratedTokens\n";
+    assertThat(refusal(TraceFormat.AZURE, "out0.csv", header + "0.5,10,10\n1.0,10,0\n"))
+        .endsWith("out0.csv:3: outputTokens: must be >= 1, got 0");
+    assertThat(refusal(TraceFormat.AZURE, "prompt0.csv", header + "0.5,0,10\n"))
+        .endsWith("prompt0.csv:2: promptTokens: must be >= 1, got 0");
+    // three 512-token blocks cannot start inside a 1,000-token prompt (the sample's partial last blocks can)
+    assertThat(refusal(TraceFormat.MOONCAKE, "blocks.jsonl",
+        "{\"timestamp\": 0, \"input_length\": 2000, \"output_length\": 4, \"hash_ids\": [1, 2]}\n"
+            + "{\"timestamp\": 9, \"input_length\": 1000, \"output_length\": 4, \"hash_ids\": [1, 2, 3]}\n"))
+        .endsWith("blocks.jsonl:2: prefixBlocks: 3 blocks of 512 tokens need a prompt of more than 1024 tokens"
+            + " (only the last may be partial), got 1000");
+    // a time beyond any run (the ceiling every run shares with the job)
+    assertThat(refusal(TraceFormat.AZURE, "far.csv", header + "0,10,10\n1e12,10,10\n"))
+        .contains("far.csv:3: arrivalTimeMicros: must be <= ");
+  }
 }

@@ -3,6 +3,7 @@ package io.cmbench.jobs.serde;
 import io.cmbench.schemas.Completion;
 import io.cmbench.schemas.EventKind;
 import io.cmbench.schemas.RequestEvent;
+import io.cmbench.schemas.RequestRules;
 
 /**
  * One raw Kafka record, classified at the source (so that watermarks can be generated per partition from the
@@ -65,8 +66,16 @@ public class Envelope {
         return this;
     }
 
-    /** Decodes and validates a request record (Avro single-object encoding). */
+    /** {@link #ofRequest(String, int, long, byte[], long)} with no horizon but {@link RequestRules#MAX_ARRIVAL_MICROS}. */
     public static Envelope ofRequest(String topic, int partition, long offset, byte[] payload) {
+        return ofRequest(topic, partition, offset, payload, RequestRules.MAX_ARRIVAL_MICROS);
+    }
+
+    /**
+     * Decodes and validates a request record (Avro single-object encoding) by {@link RequestRules}: an arrival after
+     * {@code horizonMicros} is invalid here, at the source, so it can never move a watermark.
+     */
+    public static Envelope ofRequest(String topic, int partition, long offset, byte[] payload, long horizonMicros) {
         Envelope e = base(topic, partition, offset, payload);
         RequestEvent r;
         try {
@@ -75,36 +84,22 @@ public class Envelope {
             return e.invalid(null, "undecodable RequestEvent: " + ex);
         }
         e.decoded = r;
-        if (r.getArrivalTimeMicros() < 0) {
-            return e.invalid("arrivalTimeMicros", "must be >= 0, got " + r.getArrivalTimeMicros());
+        RequestRules.Violation v = RequestRules.check(r, horizonMicros);
+        if (v != null) {
+            return e.invalid(v.field(), v.reason());
         }
         e.eventTime = r.getArrivalTimeMicros();
-        if (r.getKind() == EventKind.HEARTBEAT) {
-            e.kind = Kind.HEARTBEAT;
-            return e;
-        }
-        if (r.getRequestId() == null || r.getRequestId().isBlank()) {
-            return e.invalid("requestId", "must not be blank");
-        }
-        if (r.getPromptTokens() < 1) {
-            return e.invalid("promptTokens", "must be >= 1, got " + r.getPromptTokens());
-        }
-        if (r.getOutputTokens() < 1) {
-            return e.invalid("outputTokens", "must be >= 1, got " + r.getOutputTokens());
-        }
-        if (r.getPrefixBlockTokens() < 0) {
-            return e.invalid("prefixBlockTokens", "must be >= 0, got " + r.getPrefixBlockTokens());
-        }
-        int blocks = r.getPrefixBlocks() == null ? 0 : r.getPrefixBlocks().size();
-        if (blocks > 0 && r.getPrefixBlockTokens() == 0) {
-            return e.invalid("prefixBlockTokens", "must be >= 1 when prefixBlocks is not empty, got 0");
-        }
-        if ((long) blocks * r.getPrefixBlockTokens() > r.getPromptTokens()) {
-            return e.invalid("prefixBlocks", blocks + " blocks x " + r.getPrefixBlockTokens()
-                    + " tokens exceed the prompt of " + r.getPromptTokens() + " tokens");
-        }
-        e.kind = Kind.REQUEST;
+        e.kind = r.getKind() == EventKind.HEARTBEAT ? Kind.HEARTBEAT : Kind.REQUEST;
         return e;
+    }
+
+    /**
+     * Reclassifies a valid record as late, before it leaves the source ({@link PartitionArrivalOrder}): its arrival
+     * is earlier than one already seen in its partition.
+     */
+    void markLate(long latestSeenMicros) {
+        invalid("arrivalTimeMicros", "late: arrival " + eventTime + " is before arrival " + latestSeenMicros
+                + " already read from partition " + partition + " (each partition must be in arrival-time order)");
     }
 
     /** Decodes and validates a completion record (Avro single-object encoding). */
@@ -133,6 +128,10 @@ public class Envelope {
             return e.invalid("firstTokenMicros", "must be >= arrivalTimeMicros, got " + c.getFirstTokenMicros()
                     + " < " + c.getArrivalTimeMicros());
         }
+        if (c.getLastTokenMicros() > RequestRules.MAX_ARRIVAL_MICROS) {
+            return e.invalid("lastTokenMicros", "must be <= " + RequestRules.MAX_ARRIVAL_MICROS + ", got "
+                    + c.getLastTokenMicros());
+        }
         if (c.getLastTokenMicros() < c.getFirstTokenMicros()) {
             return e.invalid("lastTokenMicros", "must be >= firstTokenMicros, got " + c.getLastTokenMicros()
                     + " < " + c.getFirstTokenMicros());
@@ -149,11 +148,26 @@ public class Envelope {
     }
 
     public static RequestEvent decodeRequest(byte[] payload) throws java.io.IOException {
-        return AvroModels.REQUEST_DECODER.decode(payload, new RequestEvent()); // a fresh instance: no reflection
+        return decodeWhole(AvroModels.REQUEST_DECODER, payload, new RequestEvent()); // a fresh instance: no reflection
     }
 
     public static Completion decodeCompletion(byte[] payload) throws java.io.IOException {
-        return AvroModels.COMPLETION_DECODER.decode(payload, new Completion()); // a fresh instance: no reflection
+        return decodeWhole(AvroModels.COMPLETION_DECODER, payload, new Completion()); // a fresh instance: no reflection
+    }
+
+    /**
+     * Decodes one single-object-encoded record that must fill the payload exactly: Avro stops reading after the body,
+     * so bytes after it (a corrupted or concatenated record) would otherwise pass silently.
+     */
+    private static <T> T decodeWhole(org.apache.avro.message.BinaryMessageDecoder<T> decoder, byte[] payload, T reuse)
+            throws java.io.IOException {
+        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(payload);
+        T out = decoder.decode(in, reuse);
+        if (in.available() > 0) {
+            throw new java.io.IOException(in.available() + " trailing bytes after the Avro body (record of "
+                    + payload.length + " bytes)");
+        }
+        return out;
     }
 
     /** Test and in-memory helper: encodes the request and classifies it as a Kafka record would be. */

@@ -92,7 +92,7 @@ class EmulationPipelineTest {
         input.add(Envelope.ofRequest("in-memory", 0, 10_001, new byte[] {1, 2, 3}));
         input.add(Envelope.of(TestData.request("bad", last + 20, -5, 3), 10_002));
         input.add(Envelope.of(RequestEvent.newBuilder(TestData.request("bad-prefix", last + 30, 100, 3))
-                .setPrefixBlocks(List.of(1L, 2L)).setPrefixBlockTokens(64).build(), 10_003));
+                .setPrefixBlocks(List.of(1L, 2L, 3L)).setPrefixBlockTokens(64).build(), 10_003)); // 3rd starts past 100
         EmulationJobConfig cfg = config(TWO_SCENARIOS, EmulationMode.FULL);
 
         Run p1 = run(input, cfg, fakeModels(), 1);

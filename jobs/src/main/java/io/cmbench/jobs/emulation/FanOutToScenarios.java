@@ -13,22 +13,21 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * First stage: sends unusable records to the dead-letter output (undecodable bytes, impossible values, arrivals
- * behind the watermark, requests that can never fit a decode die of a scenario), drops heartbeats (they have
- * already advanced the watermark at the source) and fans every valid request out to each scenario, with its prefix
- * blocks (the context cache's input). Instances are chosen downstream by the scenario-wide routers
- * ({@link PrefillPoolFunction}, {@link DecodeRouterFunction}), which see the requests in (arrival, requestId) order.
+ * Fans every valid, unique request out to each scenario, with its prefix blocks (the context cache's input), and
+ * dead-letters it for a scenario whose decode die can never hold it. Instances are chosen downstream by the
+ * scenario-wide routers ({@link PrefillPoolFunction}, {@link DecodeRouterFunction}), which see the requests in
+ * (arrival, requestId) order.
  */
-public class ValidateAndFanOut extends ProcessFunction<Envelope, RequestJob> {
+public class FanOutToScenarios extends ProcessFunction<Envelope, RequestJob> {
     private static final long serialVersionUID = 1L;
-    public static final String STAGE = "validate";
+    public static final String STAGE = "fanout";
 
     private final List<ScenarioSpec> scenarios;
     private final CostModelFactory factory;
     private final EmulationMode mode;
     private transient List<ServingCostModel> models;
 
-    public ValidateAndFanOut(List<ScenarioSpec> scenarios, CostModelFactory factory, EmulationMode mode) {
+    public FanOutToScenarios(List<ScenarioSpec> scenarios, CostModelFactory factory, EmulationMode mode) {
         this.scenarios = scenarios;
         this.factory = factory;
         this.mode = mode;
@@ -44,24 +43,6 @@ public class ValidateAndFanOut extends ProcessFunction<Envelope, RequestJob> {
         if (models == null) {
             open(null);
         }
-        if (!e.valid()) {
-            ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter(STAGE, e, e.field, e.reason));
-            return;
-        }
-        if (e.kind == Envelope.Kind.HEARTBEAT) {
-            return;
-        }
-        if (e.kind != Envelope.Kind.REQUEST) {
-            ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter(STAGE, e, null, "not a request record: " + e.kind));
-            return;
-        }
-        long wm = ctx.timerService().currentWatermark();
-        if (e.eventTime <= wm) {
-            ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter(STAGE, e, "arrivalTimeMicros",
-                    "late: arrival " + e.eventTime + " is not after the watermark " + wm
-                            + " (partition not in arrival-time order)"));
-            return;
-        }
         RequestEvent r = e.request();
         String id = r.getRequestId();
         long[] blocks = null;
@@ -76,7 +57,7 @@ public class ValidateAndFanOut extends ProcessFunction<Envelope, RequestJob> {
             PoolLayout layout = models.get(s).layout();
             long need = (long) r.getPromptTokens() + r.getOutputTokens();
             if (mode != EmulationMode.PREFILL_ONLY && need > layout.kvCacheTokensPerDie()) {
-                ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter("fanout", e, "promptTokens",
+                ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter(STAGE, e, "promptTokens",
                         "promptTokens + outputTokens = " + need + " exceeds the KV capacity of a decode die ("
                                 + layout.kvCacheTokensPerDie() + " tokens) in scenario '" + scenarios.get(s).name() + "'"));
                 continue;

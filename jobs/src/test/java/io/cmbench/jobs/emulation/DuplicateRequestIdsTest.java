@@ -1,0 +1,107 @@
+package io.cmbench.jobs.emulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cmbench.jobs.TestData;
+import io.cmbench.jobs.serde.Envelope;
+import io.cmbench.schemas.DeadLetter;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class DuplicateRequestIdsTest {
+    static final long HORIZON = 1_000;
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> harness(boolean horizonKnown) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DuplicateRequestIds(HORIZON, horizonKnown)),
+                e -> e.request().getRequestId(), Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static Envelope request(String id, long arrival, int partition, long offset) {
+        return Envelope.ofRequest("requests", partition, offset, TestData.bytes(TestData.request(id, arrival, 10, 2)));
+    }
+
+    static void feed(KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> h, Envelope e) throws Exception {
+        h.processElement(new StreamRecord<>(e, e.eventTime));
+    }
+
+    static List<String> kept(KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> h) {
+        return h.extractOutputValues().stream().map(e -> e.partition + "/" + e.offset).toList();
+    }
+
+    static List<String> dead(KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> h) {
+        return h.getSideOutput(Stages.DEAD_LETTERS).stream().map(StreamRecord::getValue)
+                .map(d -> d.getSourcePartition() + "/" + d.getSourceOffset() + " " + d.getField() + ": " + d.getReason())
+                .toList();
+    }
+
+    @Test
+    void theEarliestByArrivalPartitionAndOffsetWinsWhateverOrderTheyCameIn() throws Exception {
+        Envelope a = request("r1", 100, 1, 7);   // wins: earliest arrival
+        Envelope b = request("r1", 100, 1, 9);   // same arrival, later offset
+        Envelope c = request("r1", 150, 0, 3);
+        Envelope other = request("r2", 120, 0, 4);
+        List<List<Envelope>> orders = List.of(List.of(a, b, c, other), List.of(c, b, other, a), List.of(b, other, c, a));
+        List<String> firstKept = null;
+        List<String> firstDead = null;
+        for (List<Envelope> order : orders) {
+            var h = harness(true);
+            for (Envelope e : order) {
+                feed(h, e);
+            }
+            assertThat(h.extractOutputValues()).as("held until the watermark reaches the arrival").isEmpty();
+            h.processWatermark(HORIZON);
+            assertThat(kept(h)).containsExactly("1/7", "0/4");
+            List<String> d = dead(h).stream().sorted().toList();
+            assertThat(d).hasSize(2).allSatisfy(s -> assertThat(s).contains("requestId: duplicate requestId 'r1'")
+                    .contains("the request from partition 1 offset 7, arrival 100 is kept"));
+            if (firstKept == null) {
+                firstKept = kept(h);
+                firstDead = d;
+            }
+            assertThat(kept(h)).isEqualTo(firstKept);
+            assertThat(d).isEqualTo(firstDead);
+            h.close();
+        }
+    }
+
+    @Test
+    void aDuplicateAfterTheWinnerLeftIsDeadLetteredAndTheKeptRecordKeepsItsArrivalTime() throws Exception {
+        var h = harness(true);
+        feed(h, request("r1", 100, 0, 0));
+        h.processWatermark(100);
+        assertThat(h.getOutput()).filteredOn(o -> o instanceof StreamRecord<?>)
+                .singleElement().satisfies(o -> assertThat(((StreamRecord<?>) o).getTimestamp()).isEqualTo(100));
+        feed(h, request("r1", 500, 1, 3));
+        h.processWatermark(600);
+        assertThat(kept(h)).containsExactly("0/0");
+        assertThat(dead(h)).singleElement().asString().startsWith("1/3 requestId: duplicate requestId 'r1'");
+        h.close();
+    }
+
+    @Test
+    void stateIsForgottenOnceTheWatermarkPassesTheHorizon() throws Exception {
+        var h = harness(true);
+        feed(h, request("r1", 100, 0, 0));
+        h.processWatermark(100);
+        assertThat(h.numKeyedStateEntries()).isPositive();
+        h.processWatermark(HORIZON);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+
+        var open = harness(false); // no known horizon: an hour of simulated time after the arrival
+        feed(open, request("r1", 100, 0, 0));
+        open.processWatermark(HORIZON);
+        assertThat(open.numKeyedStateEntries()).isPositive();
+        open.processWatermark(100 + DuplicateRequestIds.OPEN_RUN_RETENTION_MICROS);
+        assertThat(open.numKeyedStateEntries()).isZero();
+        open.close();
+    }
+}
