@@ -6,8 +6,8 @@ import java.util.concurrent.Callable;
  * One retry for embedded pipeline runs whose load generator could not deliver its records. On the shared 2-core
  * build machine the idempotent Kafka producer has, rarely, stalled on a fresh local broker until its batches
  * expired (no record loss or duplicate reaches a result: the run fails). The cause is not yet understood; the
- * failed run prints the broker's log tail and the client's Kafka warnings (EmbeddedRun), and this prints a
- * KAFKA-PRODUCER-STALL line, so every occurrence leaves evidence in the build log. Any other failure, or a second
+ * failed run keeps the broker's log (kafka-broker.log) and the client's (cmbench.log) in its directory, and this
+ * prints a KAFKA-PRODUCER-STALL line naming the failure, so every occurrence leaves evidence. Any other failure, or a second
  * stall, fails the test.
  */
 final class ProducerFlake {
