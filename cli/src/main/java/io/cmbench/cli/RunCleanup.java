@@ -45,6 +45,11 @@ final class RunCleanup implements AutoCloseable {
         }
         err.println("cmbench: interrupted");
         err.flush();
+        synchronized (this) {
+            if (broker != null) {
+                claim = null; // the claim lives on the embedded broker, which is deleted: no need to wait for Kafka
+            }
+        }
         undo();
     }
 

@@ -117,7 +117,8 @@ final class RunCommand implements Callable<Integer> {
     long checkpointIntervalMillis;
 
     @Option(names = "--topic-prefix", defaultValue = "cmbench",
-            description = "Topics are PREFIX.requests, PREFIX.completions, ... (default: ${DEFAULT-VALUE}); a run needs empty topics.")
+            description = {"Topics are PREFIX.requests, PREFIX.completions, ... (default: ${DEFAULT-VALUE}); a run needs empty",
+                    "topics and holds the prefix (topic PREFIX.claim) while it runs: a second run on it is refused."})
     String topicPrefix;
 
     @Option(names = "--quiet", description = "Only the final tables.")

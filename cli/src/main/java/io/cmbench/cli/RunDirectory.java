@@ -45,6 +45,7 @@ final class RunDirectory implements AutoCloseable {
             ch.close();
             throw new RunRefusedException("--out: another run is writing to this directory, got '" + dir + "'");
         }
+        dir.resolve(LOCK).toFile().deleteOnExit(); // Ctrl-C: the lock file goes too (the OS drops the lock itself)
         return new RunDirectory(dir, ch, lock);
     }
 
