@@ -22,7 +22,6 @@ import io.cmbench.schemas.SloWindow;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,19 +88,19 @@ final class EmbeddedRun {
         Path tmp = Files.createDirectories(cfg.outDir().resolve("tmp"));
         long t0 = System.nanoTime();
         EmbeddedKafkaBroker broker = null;
-        try {
+        try (RunCleanup cleanup = new RunCleanup(tmp, System.err)) {
             String bootstrap = cfg.bootstrapServers();
             if (bootstrap == null) {
                 say("starting Kafka broker (KRaft) on 127.0.0.1 ...");
                 broker = EmbeddedKafkaBroker.start(cfg.kafkaPort(), tmp);
+                cleanup.broker(broker);
                 bootstrap = broker.bootstrapServers();
                 say("Kafka broker ready at %s (%.1f s)", bootstrap, secondsSince(t0));
             }
             KafkaTopics topics = cfg.topics();
-            requireFresh(bootstrap, topics);
-            KafkaTopicAdmin.createTopics(bootstrap, cfg.kafkaProperties(), List.of(topics.requests(),
-                    topics.completions(), topics.steps(), topics.sloWindows(), topics.deadLetter()),
-                    Math.max(2, cfg.parallelism()));
+            cleanup.claim(claim(bootstrap));
+            requireEmpty(bootstrap, topics);
+            KafkaTopicAdmin.createTopics(bootstrap, cfg.kafkaProperties(), topicsOf(topics), Math.max(2, cfg.parallelism()));
 
             Map<String, Double> phases = new LinkedHashMap<>();
             long requests = feed.feed(bootstrap, topics, phases);
@@ -113,41 +112,53 @@ final class EmbeddedRun {
             writeInfo(t0, phases);
             return result;
         } catch (Exception e) {
-            if (broker != null) {
-                // the broker's directory goes with it: keep its last words for whoever reads this failure
-                System.err.println("cmbench: the embedded Kafka broker's log, last lines (" + broker.logFile() + "):");
-                System.err.println(tail(broker.logFile(), 60));
-            }
-            String clientLog = System.getProperty("cmbench.log.file");
-            if (clientLog != null) {
-                System.err.println("cmbench: Kafka client warnings in " + clientLog + ", last lines:");
-                System.err.println(tailMatching(Path.of(clientLog), 40, "org.apache.kafka"));
-            }
+            keepBrokerLog(broker);
             throw e;
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
+        }
+    }
+
+    private static List<String> topicsOf(KafkaTopics topics) {
+        return List.of(topics.requests(), topics.completions(), topics.steps(), topics.sloWindows(), topics.deadLetter());
+    }
+
+    /** The embedded broker's directory goes with it: its log is copied beside the run's for whoever reads a failure. */
+    private void keepBrokerLog(EmbeddedKafkaBroker broker) {
+        if (broker == null) {
+            return;
+        }
+        try {
+            Files.copy(broker.logFile(), cfg.outDir().resolve("kafka-broker.log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            // no broker log: the run's own log still says what failed
+        }
+    }
+
+    /** The run's exclusive hold on its topic prefix, taken before anything is produced. */
+    private io.cmbench.cluster.kafka.TopicClaim claim(String bootstrap) {
+        try {
+            return io.cmbench.cluster.kafka.TopicClaim.acquire(bootstrap, cfg.kafkaProperties(), cfg.topicPrefix());
+        } catch (io.cmbench.cluster.kafka.TopicClaim.Taken e) {
+            throw new RunRefusedException(e.getMessage(), e);
         }
     }
 
     /** The last {@code lines} lines of a text file, or why there are none. */
     static String tail(Path file, int lines) {
-        return tailMatching(file, lines, "");
-    }
-
-    private static String tailMatching(Path file, int lines, String containing) {
         try {
-            List<String> all = Files.readAllLines(file).stream().filter(l -> l.contains(containing)).toList();
+            List<String> all = Files.readAllLines(file);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (java.io.IOException | RuntimeException e) {
             return "(no log: " + e + ")";
         }
     }
 
-    /** A run's topics must start empty, or its results would mix with an earlier run's. */
-    private void requireFresh(String bootstrap, KafkaTopics topics) {
-        for (String topic : List.of(topics.requests(), topics.completions(), topics.sloWindows())) {
+    /**
+     * A run's five topics must start empty, or its results would mix with an earlier run's — and a foreign record
+     * in any of them (a dead letter too) would be read back as this run's.
+     */
+    private void requireEmpty(String bootstrap, KafkaTopics topics) {
+        for (String topic : topicsOf(topics)) {
             long n;
             try {
                 n = TopicReader.count(bootstrap, cfg.kafkaProperties(), topic);
@@ -155,8 +166,9 @@ final class EmbeddedRun {
                 continue;
             }
             if (n > 0) {
-                throw new IllegalStateException("topic " + topic + " at " + bootstrap + " already holds " + n
-                        + " records from an earlier run; give this run its own topics with --topic-prefix NAME");
+                throw new RunRefusedException("--topic-prefix: topic " + topic + " at " + bootstrap + " already holds " + n
+                        + " record(s) from an earlier run; give this run its own topics with --topic-prefix NAME, got '"
+                        + cfg.topicPrefix() + "'");
             }
         }
     }
@@ -231,14 +243,17 @@ final class EmbeddedRun {
 
     private Result collect(String bootstrap, KafkaTopics topics, long requests, Map<String, Double> phases)
             throws IOException {
-        List<Completion> completions = TopicReader.readAll(bootstrap, cfg.kafkaProperties(), topics.completions(),
-                b -> decode(() -> Completion.fromByteBuffer(ByteBuffer.wrap(b))));
+        Map<String, Long> foreign = new LinkedHashMap<>();
+        List<Completion> completions = read(bootstrap, topics.completions(), foreign,
+                b -> Completion.fromByteBuffer(ByteBuffer.wrap(b)));
         completions.sort(Comparator.comparing(Completion::getScenario).thenComparing(Completion::getRequestId));
-        List<SloWindow> windows = TopicReader.readAll(bootstrap, cfg.kafkaProperties(), topics.sloWindows(),
-                b -> decode(() -> SloWindow.fromByteBuffer(ByteBuffer.wrap(b))));
+        List<SloWindow> windows = read(bootstrap, topics.sloWindows(), foreign,
+                b -> SloWindow.fromByteBuffer(ByteBuffer.wrap(b)));
         windows.sort(Comparator.comparing(SloWindow::getScenario).thenComparingLong(SloWindow::getWindowStartMicros));
-        List<DeadLetter> dead = TopicReader.readAll(bootstrap, cfg.kafkaProperties(), topics.deadLetter(),
-                b -> decode(() -> DeadLetter.fromByteBuffer(ByteBuffer.wrap(b))));
+        List<DeadLetter> dead = read(bootstrap, topics.deadLetter(), foreign,
+                b -> DeadLetter.fromByteBuffer(ByteBuffer.wrap(b)));
+        foreign.forEach((topic, n) -> out.printf("warning: %,d record(s) in %s are not this pipeline's (not its Avro"
+                + " schema): skipped%n", n, topic));
         List<RunSummary> summaries = windows.isEmpty() ? List.of()
                 : cfg.drainWindows() == RunConfig.DRAIN_AUTO && cfg.workloadFile() == null
                         ? RunSummary.ofArrivalsUntil(windows, cfg.warmupWindows(), Math.round(cfg.durationSeconds() * 1e6))
@@ -254,6 +269,9 @@ final class EmbeddedRun {
         summary.put("requests", requests);
         summary.put("completions", completions.size());
         summary.put("dead_letters", dead.size());
+        if (!foreign.isEmpty()) {
+            summary.put("foreign_records", foreign);
+        }
         summary.put("scenarios", summaries);
         summary.put("published_reference", PublishedReferences.json(PublishedReferences.forRun(cfg)));
         JSON.writeValue(cfg.outDir().resolve("summary.json").toFile(), summary);
@@ -316,16 +334,8 @@ final class EmbeddedRun {
         }
     }
 
-    private interface Decoder<T> {
-        T decode() throws IOException;
-    }
-
-    private static <T> T decode(Decoder<T> d) {
-        try {
-            return d.decode();
-        } catch (IOException e) {
-            throw new UncheckedIOException("undecodable record in a result topic", e);
-        }
+    private <T> List<T> read(String bootstrap, String topic, Map<String, Long> foreign, ResultReader.Decoder<T> decoder) {
+        return ResultReader.read(bootstrap, cfg.kafkaProperties(), topic, foreign, decoder);
     }
 
     private ProgressPrinter progress(String label, long total, java.util.function.LongSupplier done) {

@@ -22,6 +22,8 @@ final class FlinkLocal {
         conf.set(TaskManagerOptions.HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(CoreOptions.TMP_DIRS, tmpDir.toAbsolutePath().toString());
+        // the web front end's upload dir defaults to java.io.tmpdir: under the run dir it goes with the run
+        conf.set(org.apache.flink.configuration.WebOptions.TMP_DIR, tmpDir.toAbsolutePath().toString());
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     }
 }

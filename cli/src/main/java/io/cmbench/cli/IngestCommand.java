@@ -93,7 +93,8 @@ final class IngestCommand implements Callable<Integer> {
             return 0;
         }
         Path outDir = out != null ? out
-                : Path.of("runs", "ingest-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                : RunDirectory.createUnique(Path.of("runs"),
+                        "ingest-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(outDir);
         System.setProperty("cmbench.log.file", outDir.resolve("cmbench.log").toString());
         RunConfig cfg = new RunConfig(0L, 0, 0, 0, 0, null, 1, outDir, windowSeconds, List.copyOf(sloSpecs), warmupWindows,

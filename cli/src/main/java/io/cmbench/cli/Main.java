@@ -10,6 +10,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        JvmTempDir.install();
         System.exit(execute(args));
     }
 
@@ -36,12 +37,25 @@ public final class Main {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            err.println("cmbench: " + describe(ex));
-            err.println("(details in the log: " + System.getProperty("cmbench.log.file", "runs/cmbench.log") + ")");
+            RunRefusedException refused = refusal(ex);
+            err.println("cmbench: " + (refused != null ? refused.getMessage() : describe(ex)));
+            String log = System.getProperty("cmbench.log.file");
+            if (log != null && java.nio.file.Files.exists(java.nio.file.Path.of(log))) {
+                err.println("(details in the log: " + log + ")");
+            }
             org.slf4j.LoggerFactory.getLogger(Main.class).error("command failed", ex);
-            return 1;
+            return refused != null ? 2 : 1; // a refused input is bad usage; anything else failed
         });
         return cl;
+    }
+
+    private static RunRefusedException refusal(Throwable ex) {
+        for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof RunRefusedException r) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The innermost message that says something, prefixed by its exception type when it is not ours. */

@@ -2,12 +2,10 @@ package io.cmbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cmbench.cluster.kafka.TopicReader;
 import io.cmbench.report.ReportWriter;
 import io.cmbench.schemas.SloWindow;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,8 +72,10 @@ final class ReportFromTopicCommand implements Callable<Integer> {
         Path dir = in != null ? in : Path.of("runs", "report-" + topic);
         if (topic != null) {
             Files.createDirectories(dir);
-            List<SloWindow> windows = latestPerWindow(TopicReader.readAll(bootstrap, RunCommand.loadProperties(clientProperties),
-                    topic, ReportFromTopicCommand::decode));
+            Map<String, Long> foreign = new LinkedHashMap<>();
+            List<SloWindow> windows = latestPerWindow(ResultReader.read(bootstrap, RunCommand.loadProperties(clientProperties),
+                    topic, foreign, b -> SloWindow.fromByteBuffer(ByteBuffer.wrap(b))));
+            foreign.forEach((t, n) -> System.out.printf("warning: %,d record(s) in %s are not SLO windows: skipped%n", n, t));
             if (windows.isEmpty()) {
                 System.err.println("cmbench: --from-topic: topic " + topic + " at " + bootstrap + " holds no SLO windows");
                 return 1;
@@ -117,13 +117,5 @@ final class ReportFromTopicCommand implements Callable<Integer> {
         summary.put("config", config);
         summary.put("scenarios", RunSummary.of(windows, warmupWindows, drainWindows));
         json.enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("summary.json").toFile(), summary);
-    }
-
-    private static SloWindow decode(byte[] b) {
-        try {
-            return SloWindow.fromByteBuffer(ByteBuffer.wrap(b));
-        } catch (IOException e) {
-            throw new UncheckedIOException("not an SloWindow record", e);
-        }
     }
 }

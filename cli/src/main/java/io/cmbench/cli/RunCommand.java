@@ -8,8 +8,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +117,8 @@ final class RunCommand implements Callable<Integer> {
     long checkpointIntervalMillis;
 
     @Option(names = "--topic-prefix", defaultValue = "cmbench",
-            description = "Topics are PREFIX.requests, PREFIX.completions, ... (default: ${DEFAULT-VALUE}); a run needs empty topics.")
+            description = {"Topics are PREFIX.requests, PREFIX.completions, ... (default: ${DEFAULT-VALUE}); a run needs empty",
+                    "topics and holds the prefix (topic PREFIX.claim) while it runs: a second run on it is refused."})
     String topicPrefix;
 
     @Option(names = "--quiet", description = "Only the final tables.")
@@ -127,11 +126,18 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunConfig cfg = config();
+        RunConfig checked = config();
+        try (RunDirectory dir = RunDirectory.claim(out, Path.of("runs"), "")) {
+            RunConfig cfg = checked.withOutDir(dir.path());
+            // Before the first logger exists (Flink, Kafka): library logs go to the run's directory.
+            System.setProperty("cmbench.log.file", cfg.outDir().resolve("cmbench.log").toString());
+            Reachability.check(cluster, bootstrap, cfg.kafkaProperties());
+            return run(cfg);
+        }
+    }
+
+    private int run(RunConfig cfg) throws Exception {
         operatingPoint(cfg).ifPresent(System.out::println);
-        Files.createDirectories(cfg.outDir());
-        // Before the first logger exists (Flink, Kafka): library logs go to the run's directory.
-        System.setProperty("cmbench.log.file", cfg.outDir().resolve("cmbench.log").toString());
         PrintStream stdout = System.out;
         EmbeddedRun.Result r = new EmbeddedRun(cfg, stdout).run();
         stdout.println();
@@ -151,19 +157,22 @@ final class RunCommand implements Callable<Integer> {
     }
 
     RunConfig config() throws IOException {
-        Options.require(spec, durationSeconds > 0 && Double.isFinite(durationSeconds), "--duration", durationSeconds, "must be > 0");
+        InputChecks.duration(spec, durationSeconds);
         Options.require(spec, promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
         Options.require(spec, outputTokens > 0, "--output-tokens", outputTokens, "must be > 0");
         Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
-        Options.require(spec, windowSeconds > 0 && Double.isFinite(windowSeconds), "--window", windowSeconds, "must be > 0");
+        InputChecks.window(spec, windowSeconds);
         int drain = drainWindows.trim().equalsIgnoreCase("auto") ? RunConfig.DRAIN_AUTO
                 : Options.nonNegativeInt(spec, "--drain-windows", drainWindows);
-        Options.require(spec, batchPerNpu >= 0, "--batch-per-npu", batchPerNpu, "must be >= 0");
+        Options.require(spec, batchPerNpu >= 0 && batchPerNpu <= 100_000, "--batch-per-npu", batchPerNpu,
+                "must be between 0 and 100000");
         Options.calibration(spec, calibration);
         Options.require(spec, kafkaPort >= 0 && kafkaPort <= 65535, "--kafka-port", kafkaPort, "must be a port number");
-        Options.require(spec, workload == null || Files.isRegularFile(workload), "--workload", workload, "no such file");
-        Options.require(spec, clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties", clientProperties,
-                "no such file");
+        InputChecks.hostPorts(spec, "--bootstrap", bootstrap);
+        InputChecks.textFile(spec, "--client-properties", clientProperties);
+        InputChecks.Workload work = workload == null ? null : InputChecks.workload(spec, workload);
+        long longestRequest = work != null ? work.longestRequestTokens() : (long) promptTokens + outputTokens;
+        String kvWhere = work != null ? "--workload" : "--prompt-tokens/--output-tokens";
         boolean paperRate = rate.trim().equalsIgnoreCase(PAPER_RATE) && workload == null;
         EmulationMode emulationMode;
         if (mode.trim().equalsIgnoreCase("auto")) {
@@ -177,9 +186,13 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         List<SloSpec> sloSpecs = Options.slos(spec, slos);
+        InputChecks.uniqueSlos(spec, sloSpecs);
         ScenarioSpec base = ScenarioSpec.paperDefault();
         ScenarioSpec scenario = new ScenarioSpec(base.name(), base.profile(), base.model(), base.deployment(), batchPerNpu,
                 calibration);
+        if (scenarios == null) {
+            InputChecks.kvFits(spec, kvWhere, longestRequest, List.of(scenario));
+        }
         double offered;
         int warmup;
         if (paperRate || rate.trim().equalsIgnoreCase(PAPER_RATE)) {
@@ -191,6 +204,9 @@ final class RunCommand implements Callable<Integer> {
             offered = Options.positiveFinite(spec, "--rate", rate);
             warmup = 1;
         }
+        InputChecks.requestCount(spec, work != null ? "--workload" : "--rate x --duration",
+                work != null ? work.requests() : offered * durationSeconds,
+                work != null ? workload : rate + " x " + durationSeconds);
         if (!warmupWindows.trim().equalsIgnoreCase("auto")) {
             warmup = Options.nonNegativeInt(spec, "--warmup-windows", warmupWindows);
         }
@@ -198,20 +214,33 @@ final class RunCommand implements Callable<Integer> {
         Options.require(spec, cluster == null || bootstrap != null, "--cluster", cluster, "needs --bootstrap (the Kafka cluster the jobs use)");
         Options.require(spec, checkpointIntervalMillis >= -1, "--checkpoint-interval", checkpointIntervalMillis, "must be >= 0");
         long checkpoints = checkpointIntervalMillis >= 0 ? checkpointIntervalMillis : cluster != null ? 2000 : 0;
-        Path outDir = out != null ? out
-                : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path outDir = out; // null until the run claims its directory (call)
         RunConfig cfg = new RunConfig(seed, durationSeconds, offered, promptTokens, outputTokens, workload, parallelism, outDir,
                 windowSeconds, List.copyOf(sloSpecs), warmup, drain, kafkaPort, bootstrap,
-                loadProperties(clientProperties), List.of(scenario), emulationMode, quiet, cluster, clientProperties,
+                clientProperties(), List.of(scenario), emulationMode, quiet, cluster, clientProperties,
                 checkpoints, topicPrefix, null);
         if (scenarios == null) {
             return cfg;
         }
         Options.require(spec, batchPerNpu == 0, "--batch-per-npu", batchPerNpu, "goes with the default scenario; a scenario file sets its own caps");
+        if (Files.isRegularFile(Path.of(scenarios))) {
+            InputChecks.textFile(spec, "--scenarios", Path.of(scenarios));
+        }
+        RunConfig withScenarios;
         try {
-            return cfg.withScenarios(scenarios).withCalibration(calibration);
+            withScenarios = cfg.withScenarios(scenarios).withCalibration(calibration);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), "--scenarios: " + e.getMessage());
+        }
+        InputChecks.kvFits(spec, kvWhere, longestRequest, withScenarios.scenarios());
+        return withScenarios;
+    }
+
+    private Properties clientProperties() {
+        try {
+            return loadProperties(clientProperties);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--client-properties: " + clientProperties + ": " + e.getMessage());
         }
     }
 

@@ -95,6 +95,13 @@ record RunConfig(
         return KafkaTopics.prefixed(topicPrefix);
     }
 
+    RunConfig withOutDir(Path dir) {
+        return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
+                dir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
+                scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix,
+                scenariosSource);
+    }
+
     RunConfig withTopicPrefix(String prefix) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workloadFile, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,

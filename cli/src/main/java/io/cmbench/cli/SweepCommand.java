@@ -106,7 +106,8 @@ final class SweepCommand implements Callable<Integer> {
         List<SloSpec> sloSpecs = Options.slos(spec, slos);
         List<Integer> caps = prefill ? List.of(0) : operatingPoints(sloSpecs);
         Path outDir = out != null ? out
-                : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                : RunDirectory.createUnique(Path.of("runs"),
+                        "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(outDir);
         System.setProperty("cmbench.log.file", outDir.resolve("cmbench.log").toString());
 

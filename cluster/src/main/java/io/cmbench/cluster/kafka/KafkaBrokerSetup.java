@@ -134,6 +134,9 @@ public final class KafkaBrokerSetup {
         cmd.add("-Xmx768m");
         cmd.add("-XX:+UseG1GC");
         cmd.add("-Djava.awt.headless=true");
+        // the child's temporary files (lz4-java's native library, one per JVM, left behind when the child is killed)
+        // stay inside the broker's directory, which goes with a temporary broker
+        cmd.add("-Djava.io.tmpdir=" + tmpDir(dir).toAbsolutePath());
         cmd.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toAbsolutePath().toUri());
         if (Files.exists(jaasFile(dir))) {
             cmd.add("-Djava.security.auth.login.config=" + jaasFile(dir).toAbsolutePath());
@@ -144,6 +147,14 @@ public final class KafkaBrokerSetup {
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    private static Path tmpDir(Path dir) {
+        try {
+            return Files.createDirectories(dir.resolve("tmp"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Formats the data dir with a fresh cluster id unless it is formatted already (60 s at most). */

@@ -17,12 +17,7 @@ public final class KafkaTopicAdmin {
 
     public static void createTopics(String bootstrapServers, Properties clientProperties, Collection<String> topics,
                                     int partitions) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(adminProperties(bootstrapServers, clientProperties))) {
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t))
@@ -32,11 +27,46 @@ public final class KafkaTopicAdmin {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
         } catch (TimeoutException | ExecutionException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " is unreachable or refused to create topics: "
-                    + rootMessage(e), e);
+            throw unreachable(bootstrapServers, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    static Properties adminProperties(String bootstrapServers, Properties clientProperties) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        return props;
+    }
+
+    static IllegalStateException unreachable(String bootstrapServers, Exception e) {
+        return new IllegalStateException("Kafka at " + bootstrapServers + " is unreachable or refused to create topics: "
+                + rootMessage(e), e);
+    }
+
+    /**
+     * Whether a Kafka cluster answers at {@code bootstrapServers} within {@code timeout}: null if it does, else why
+     * not, in one line (a start-up check, so a bad address fails in seconds instead of after the clients' retries).
+     */
+    public static String whyUnreachable(String bootstrapServers, Properties clientProperties, java.time.Duration timeout) {
+        Properties props = adminProperties(bootstrapServers, clientProperties);
+        String ms = Long.toString(timeout.toMillis());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        try (Admin admin = Admin.create(props)) {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (TimeoutException e) {
+            return "no Kafka broker answered within " + timeout.toSeconds() + " s";
+        } catch (ExecutionException | RuntimeException e) {
+            return rootMessage(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
     }
 

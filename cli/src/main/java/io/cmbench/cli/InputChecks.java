@@ -1,0 +1,150 @@
+package io.cmbench.cli;
+
+import io.cmbench.jobs.SloSpec;
+import io.cmbench.loadgen.ArrivalSpec;
+import io.cmbench.loadgen.LengthDistribution;
+import io.cmbench.loadgen.RequestClassSpec;
+import io.cmbench.loadgen.TraceReader;
+import io.cmbench.loadgen.TraceRecord;
+import io.cmbench.loadgen.WorkloadSpec;
+import io.cmbench.model.CostModels;
+import io.cmbench.model.ScenarioSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Start-up checks of a run's inputs and of the quantities derived from them, so a bad value fails in one line (exit
+ * 2) before the broker or any job starts, instead of deep in the pipeline minutes later.
+ */
+final class InputChecks {
+    /** Requests one run may offer (rate x duration): beyond it a run would not finish in any useful time. */
+    static final double MAX_REQUESTS = 1e8;
+    /** Simulated seconds a run may span: keeps every microsecond timestamp far from long overflow. */
+    static final double MAX_SECONDS = 1e9;
+    /** The shortest window: the analytics count in microseconds, and a window holds at least one millisecond. */
+    static final double MIN_WINDOW_SECONDS = 1e-3;
+
+    private InputChecks() {}
+
+    static ParameterException error(CommandSpec spec, String where, String why, Object value) {
+        return new ParameterException(spec.commandLine(), where + ": " + why + ", got '" + value + "'");
+    }
+
+    static void duration(CommandSpec spec, double seconds) {
+        Options.require(spec, seconds > 0 && Double.isFinite(seconds), "--duration", seconds, "must be > 0");
+        Options.require(spec, seconds <= MAX_SECONDS, "--duration", seconds, "must be <= " + (long) MAX_SECONDS + " s");
+    }
+
+    static void window(CommandSpec spec, double seconds) {
+        Options.require(spec, seconds >= MIN_WINDOW_SECONDS && seconds <= MAX_SECONDS, "--window", seconds,
+                "must be between 0.001 (1 ms) and " + (long) MAX_SECONDS + " s");
+    }
+
+    static void uniqueSlos(CommandSpec spec, List<SloSpec> slos) {
+        Set<String> seen = new HashSet<>();
+        for (SloSpec s : slos) {
+            if (!seen.add(s.name())) {
+                throw error(spec, "--slo", "each SLO once (" + s.name() + " is given twice)", s.name());
+            }
+        }
+    }
+
+    static void requestCount(CommandSpec spec, String where, double requests, Object value) {
+        if (!(requests <= MAX_REQUESTS)) {
+            throw error(spec, where, String.format("offers %.3g requests (rate x duration), more than a run's bound of"
+                    + " %.0e", requests, MAX_REQUESTS), value);
+        }
+    }
+
+    /** A file the run reads: present, and UTF-8 text (binary input names the file and the line). */
+    static void textFile(CommandSpec spec, String option, Path file) {
+        if (file == null) {
+            return;
+        }
+        Options.require(spec, Files.isRegularFile(file), option, file, "no such file");
+        String why = TextFiles.whyNotText(file);
+        if (why != null) {
+            throw new ParameterException(spec.commandLine(), option + ": " + why);
+        }
+    }
+
+    /** What a workload file offers, read in full now: its longest request and how many requests it may send. */
+    record Workload(WorkloadSpec spec, long longestRequestTokens, double requests) {}
+
+    static Workload workload(CommandSpec spec, Path file) {
+        textFile(spec, "--workload", file);
+        try {
+            WorkloadSpec w = WorkloadSpec.load(file);
+            if (w.isTraceReplay()) {
+                textFile(spec, "--workload", w.trace().file());
+                long longest = 0;
+                long n = 0;
+                try (TraceReader r = w.trace().open()) {
+                    while (r.hasNext()) {
+                        TraceRecord t = r.next();
+                        longest = Math.max(longest, (long) t.promptTokens() + t.outputTokens());
+                        n++;
+                    }
+                }
+                return new Workload(w, longest, n);
+            }
+            long longest = 0;
+            for (RequestClassSpec c : w.classes()) {
+                longest = Math.max(longest, (long) max(c.prompt()) + max(c.output()));
+            }
+            ArrivalSpec a = w.arrival();
+            double byRate = Math.max(a.rate(), a.startRate()) * (w.durationMicros() / 1e6);
+            double requests = w.maxRequests() > 0 ? Math.min(w.maxRequests(), byRate > 0 ? byRate : w.maxRequests()) : byRate;
+            return new Workload(w, longest, requests);
+        } catch (RuntimeException e) {
+            // WorkloadException names file:line:field; anything else still names the file
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new ParameterException(spec.commandLine(), "--workload: "
+                    + (msg.contains(file.toString()) ? msg : file + ": " + msg));
+        }
+    }
+
+    /** The longest a request of this distribution can be. */
+    static int max(LengthDistribution d) {
+        if (d instanceof LengthDistribution.Fixed f) return f.value();
+        if (d instanceof LengthDistribution.Uniform u) return u.max();
+        if (d instanceof LengthDistribution.Normal n) return n.max();
+        if (d instanceof LengthDistribution.LogNormal l) return l.max();
+        if (d instanceof LengthDistribution.Empirical e) {
+            return e.bins().stream().mapToInt(LengthDistribution.Bin::max).max().orElse(0);
+        }
+        return Integer.MAX_VALUE; // an unknown shape: assume the worst, the KV check says so
+    }
+
+    /** The longest request's KV (prompt + output tokens) must fit one decode die's HBM in every scenario. */
+    static void kvFits(CommandSpec spec, String where, long longestTokens, List<ScenarioSpec> scenarios) {
+        for (ScenarioSpec s : scenarios) {
+            long cap = CostModels.build(s.profile(), s.model(), s.deployment(), s.decodeBatchCapPerNpu(), s.calibration())
+                    .layout().kvCacheTokensPerDie();
+            if (longestTokens > cap) {
+                throw error(spec, where, "the longest request's KV (" + longestTokens + " tokens) exceeds what a decode"
+                        + " die of scenario " + s.name() + " holds (" + cap + " tokens)", longestTokens);
+            }
+        }
+    }
+
+    /** {@code HOST:PORT[,HOST:PORT...]}, as Kafka's bootstrap.servers takes it. */
+    static void hostPorts(CommandSpec spec, String option, String value) {
+        if (value == null) {
+            return;
+        }
+        for (String hp : value.split(",", -1)) {
+            String s = hp.trim();
+            int colon = s.lastIndexOf(':');
+            boolean ok = colon > 0 && s.substring(colon + 1).matches("\\d{1,5}")
+                    && Integer.parseInt(s.substring(colon + 1)) >= 1 && Integer.parseInt(s.substring(colon + 1)) <= 65535
+                    && !s.substring(0, colon).isBlank() && !s.substring(0, colon).contains("/");
+            Options.require(spec, ok, option, value, "must be HOST:PORT (a comma-separated list for several)");
+        }
+    }
+}
