@@ -146,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
         } else {
             SummaryTable.printWindows(stdout, r.windows(), cfg.slos().stream().map(SloSpec::name).toList());
             SummaryTable.printSummaries(stdout, r.summaries(), modelVariants(cfg),
-                    PublishedReferences.lines(PublishedReferences.forRun(cfg)));
+                    PublishedReferences.lines(PublishedReferences.forRun(cfg)), cfg.mode() != EmulationMode.DECODE_ONLY);
         }
         stdout.printf("%n%,d requests, %,d completions, %,d dead letters%n", r.requests(), r.completions().size(),
                 r.deadLetters().size());

@@ -38,7 +38,7 @@ final class SummaryTable {
     }
 
     static void printSummaries(PrintStream out, List<RunSummary> summaries) {
-        printSummaries(out, summaries, Map.of(), Map.of());
+        printSummaries(out, summaries, Map.of(), Map.of(), true);
     }
 
     /**
@@ -47,6 +47,12 @@ final class SummaryTable {
      */
     static void printSummaries(PrintStream out, List<RunSummary> summaries, Map<String, String> modelVariants,
                                Map<String, String> published) {
+        printSummaries(out, summaries, modelVariants, published, true);
+    }
+
+    /** @param prefillRan false in decode-only runs: requests arrive with their KV in place, no prefill throughput */
+    static void printSummaries(PrintStream out, List<RunSummary> summaries, Map<String, String> modelVariants,
+                               Map<String, String> published, boolean prefillRan) {
         for (RunSummary s : summaries) {
             out.printf("%nscenario %s — steady state %.0f–%.0f s (%d of %d windows), %d decode NPUs, %d prefill NPUs%n",
                     s.scenario(), s.steadyStartMicros() / 1e6, s.steadyEndMicros() / 1e6, s.steadyWindows(), s.windows(),
@@ -59,7 +65,11 @@ final class SummaryTable {
             if (published.containsKey(s.scenario())) {
                 out.printf("  %-28s %s%n", "  published (same config)", published.get(s.scenario()));
             }
-            out.printf("  %-28s %12.1f%n", "prefill tok/s per prefill NPU", s.prefillTokensPerSecPerNpu());
+            if (prefillRan) {
+                out.printf("  %-28s %12.1f%n", "prefill tok/s per prefill NPU", s.prefillTokensPerSecPerNpu());
+            } else {
+                out.printf("  %-28s %12s%n", "prefill tok/s per prefill NPU", "— (decode-only: KV arrives in place)");
+            }
             s.slos().forEach((name, slo) -> out.printf("  %-28s %12.1f   attainment %5.1f %%%n",
                     "goodput@" + name + " tok/s/NPU", slo.goodputTokensPerSecPerNpu(), 100 * slo.attainment()));
             out.printf("  %-10s %10s %10s %10s %10s %10s%n", "latency", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms");
