@@ -29,6 +29,7 @@ public final class Main {
         CommandLine cl = new CommandLine(new CmbenchCommand());
         cl.addSubcommand("model", new ModelCommand());
         cl.addSubcommand("cluster", new ClusterCommand());
+        inheritVersion(cl, cl.getCommandSpec().version());
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("cmbench: " + ex.getMessage());
@@ -47,6 +48,16 @@ public final class Main {
             return refused != null ? 2 : 1; // a refused input is bad usage; anything else failed
         });
         return cl;
+    }
+
+    /** Every subcommand's --version prints the launcher's version (picocli prints nothing for a command without one). */
+    private static void inheritVersion(CommandLine cl, String[] version) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().version(version);
+            }
+            inheritVersion(sub, version);
+        }
     }
 
     private static RunRefusedException refusal(Throwable ex) {

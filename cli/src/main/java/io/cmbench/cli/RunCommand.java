@@ -90,7 +90,8 @@ final class RunCommand implements Callable<Integer> {
                     "default: the paper's deployment."})
     String scenarios;
 
-    @Option(names = "--batch-per-npu", description = "Override the decode batch cap per NPU (default: the deployment's).",
+    @Option(names = "--batch-per-npu",
+            description = "Override the decode batch cap per NPU; 0 (the default) keeps the deployment's (96 for the paper's).",
             defaultValue = "0")
     int batchPerNpu;
 
@@ -148,8 +149,10 @@ final class RunCommand implements Callable<Integer> {
             SummaryTable.printSummaries(stdout, r.summaries(), modelVariants(cfg),
                     PublishedReferences.lines(PublishedReferences.forRun(cfg)), cfg.mode() != EmulationMode.DECODE_ONLY);
         }
-        stdout.printf("%n%,d requests, %,d completions, %,d dead letters%n", r.requests(), r.completions().size(),
-                r.deadLetters().size());
+        // every request is emulated once per scenario: completions count all scenarios together
+        int scenarioCount = cfg.scenarios().size();
+        stdout.printf("%n%,d requests generated, %,d completions over %d scenario%s, %,d dead letters%n", r.requests(),
+                r.completions().size(), scenarioCount, scenarioCount == 1 ? "" : "s", r.deadLetters().size());
         Path report = io.cmbench.report.ReportWriter.write(r.outDir());
         stdout.printf("results: %s (summary.json, completions.jsonl, slo-windows.jsonl)%n", r.outDir().toAbsolutePath());
         stdout.printf("report:  %s%n", report.toAbsolutePath());

@@ -56,4 +56,15 @@ class RunDefaultsTest {
         assertThat(PublishedReferences.forRun(runConfig("run", "--batch-per-npu", "64"))).isEmpty();
         assertThat(PublishedReferences.forRun(runConfig("run", "--prompt-tokens", "1024"))).isEmpty();
     }
+
+    @Test
+    void everySubcommandPrintsTheVersion() {
+        for (String[] args : new String[][] {{"run", "--version"}, {"sweep", "--version"}, {"model", "decode", "--version"}}) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            picocli.CommandLine cl = Main.commandLine();
+            cl.setOut(new java.io.PrintWriter(out, true));
+            assertThat(cl.execute(args)).isZero();
+            assertThat(out.toString()).as(String.join(" ", args)).startsWith("cmbench ");
+        }
+    }
 }
