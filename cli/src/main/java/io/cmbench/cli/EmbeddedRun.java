@@ -274,6 +274,7 @@ final class EmbeddedRun {
         }
         summary.put("scenarios", summaries);
         summary.put("published_reference", PublishedReferences.json(PublishedReferences.forRun(cfg)));
+        summary.put("published_by_slo", PublishedReferences.json(PublishedReferences.bySlo(cfg)));
         JSON.writeValue(cfg.outDir().resolve("summary.json").toFile(), summary);
         JSON.writeValue(cfg.outDir().resolve("model-breakdown.json").toFile(), modelBreakdown());
         return new Result(cfg.outDir(), requests, completions, windows, dead, summaries, phases);

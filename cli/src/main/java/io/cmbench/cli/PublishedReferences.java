@@ -27,7 +27,26 @@ final class PublishedReferences {
         return out;
     }
 
-    /** The summary.json form: scenario to its published point. */
+    /**
+     * Per SLO of the run (a TPOT bound alone), the paper's published best under that bound for the first scenario whose
+     * configuration and lengths have published points: what the report marks on its goodput charts.
+     */
+    static Map<String, PublishedReference.DecodePoint> bySlo(RunConfig cfg) {
+        Map<String, PublishedReference.DecodePoint> out = new LinkedHashMap<>();
+        if (cfg.workloadFile() != null || cfg.mode() == null || cfg.mode() == EmulationMode.PREFILL_ONLY) return out;
+        long kv = cfg.promptTokens() + cfg.outputTokens() / 2;
+        for (ScenarioSpec s : cfg.scenarios()) {
+            if (PublishedReference.decodePoints(s).isEmpty()) continue;
+            for (io.cmbench.jobs.SloSpec slo : cfg.slos()) {
+                if (slo.ttftBoundMicros() >= 0) continue;
+                PublishedReference.bestWithin(s, slo.tpotBoundMicros() / 1e3, kv).ifPresent(p -> out.put(slo.name(), p));
+            }
+            break;
+        }
+        return out;
+    }
+
+    /** The summary.json form: scenario (or SLO) to its published point. */
     static Map<String, Object> json(Map<String, PublishedReference.DecodePoint> refs) {
         Map<String, Object> out = new LinkedHashMap<>();
         refs.forEach((name, p) -> {

@@ -51,10 +51,18 @@ class RunDefaultsTest {
         RunConfig cfg = runConfig("run");
         Map<String, String> lines = PublishedReferences.lines(PublishedReferences.forRun(cfg));
         assertThat(lines).containsOnlyKeys("cloudmatrix384");
-        assertThat(lines.get("cloudmatrix384")).contains("1943.3").contains("batch 96/NPU").contains("paper-decode-b96");
+        assertThat(lines.get("cloudmatrix384")).contains("1943.0").contains("batch 96/NPU").contains("paper-decode-b96");
         // another cap, or lengths nobody published at that cap: nothing to compare with
         assertThat(PublishedReferences.forRun(runConfig("run", "--batch-per-npu", "64"))).isEmpty();
         assertThat(PublishedReferences.forRun(runConfig("run", "--prompt-tokens", "1024"))).isEmpty();
+        // per SLO, the published best under its bound at these lengths: what the report marks on its goodput charts
+        var bySlo = PublishedReferences.bySlo(cfg);
+        assertThat(bySlo).containsOnlyKeys("tpot15", "tpot50");
+        assertThat(bySlo.get("tpot15").batchPerNpu()).isEqualTo(8);
+        assertThat(bySlo.get("tpot15").tokensPerSecondPerNpu()).isEqualTo(538.0);
+        assertThat(bySlo.get("tpot50").batchPerNpu()).isEqualTo(96);
+        assertThat(PublishedReferences.bySlo(runConfig("run", "--slo", "tpot15+ttft1000"))).isEmpty();
+        assertThat(PublishedReferences.bySlo(runConfig("run", "--prompt-tokens", "1024", "--rate", "10"))).isEmpty();
     }
 
     @Test

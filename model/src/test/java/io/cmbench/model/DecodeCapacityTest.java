@@ -25,8 +25,8 @@ class DecodeCapacityTest {
         assertThat(PublishedReference.decodePoints(paper)).extracting(PublishedReference.DecodePoint::batchPerNpu)
                 .containsExactly(8, 24, 96, 112, 128);
         // 4,096 in / 256 out: mean KV 4,224
-        assertThat(PublishedReference.atBatch(paper, 96, 4224).orElseThrow().tokensPerSecondPerNpu()).isCloseTo(1943.3, within(0.1));
-        assertThat(PublishedReference.bestWithin(paper, 15, 4224).orElseThrow().tokensPerSecondPerNpu()).isCloseTo(536.9, within(0.1));
+        assertThat(PublishedReference.atBatch(paper, 96, 4224).orElseThrow().tokensPerSecondPerNpu()).isEqualTo(1943.0);
+        assertThat(PublishedReference.bestWithin(paper, 15, 4224).orElseThrow().tokensPerSecondPerNpu()).isEqualTo(538.0);
         assertThat(PublishedReference.bestWithin(paper, 30, 4224).orElseThrow().batchPerNpu()).isEqualTo(24);
         assertThat(PublishedReference.bestWithin(paper, 50, 4224).orElseThrow().batchPerNpu()).isEqualTo(96);
         // 1,024 in / 1,024 out: the batch-128 row

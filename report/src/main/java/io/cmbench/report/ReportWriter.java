@@ -25,16 +25,6 @@ public final class ReportWriter {
     /** The report's file name inside the run directory. */
     public static final String REPORT_FILE = "report.html";
 
-    /**
-     * Published CloudMatrix-Infer results (reference sheet): annotations on the charts only, never used in
-     * any computation.
-     */
-    record Published(long tpotBoundMicros, double tokensPerSecPerNpu, int batchPerNpu, String text) {}
-
-    static final List<Published> PUBLISHED = List.of(
-            new Published(50_000, 1943, 96, "CloudMatrix-Infer (published): 1,943 tok/s/NPU at TPOT ≤ 50 ms, batch 96/NPU"),
-            new Published(15_000, 538, 8, "CloudMatrix-Infer (published): 538 tok/s/NPU at TPOT ≤ 15 ms, batch 8/NPU"));
-
     private static final String OUTPUT_COLOR = "#333333";
     private static final int DIST_BINS = 40;
     /** Distributions spanning more than this ratio (max / min) get a logarithmic latency axis. */
@@ -93,7 +83,7 @@ public final class ReportWriter {
         b.append("</main>\n<footer><p>Definitions: docs/METRICS.md of cmbench. Per NPU = per NPU package. Steady state = "
                 + "the windows left after the warm-up and drain windows (shaded grey in the time series); headline "
                 + "figures and percentiles are over the steady state, percentiles from exactly merged HdrHistograms. "
-                + "Published CloudMatrix-Infer figures are reference annotations only.</p>")
+                + "Published figures are reference annotations only.</p>")
                 .append("<p id=\"report-check\" data-status=\"pending\">page self-check did not run</p></footer>\n");
         b.append("<script>\n").append(resource("report-check.js")).append("</script>\n</body>\n</html>\n");
         return b.toString();
@@ -250,17 +240,17 @@ public final class ReportWriter {
                 }
             }
             List<String> notes = new ArrayList<>();
-            for (Published p : PUBLISHED) {
-                if (bounds[0] == p.tpotBoundMicros() && bounds[1] <= 0) {
-                    String shortLabel = "published " + Fmt.num(p.tokensPerSecPerNpu(), 0) + " tok/s/NPU";
-                    if (sw.axis() == RunData.Axis.BATCH_CAP_PER_NPU) {
-                        chart.refPoints.add(new Charts.RefPoint(p.batchPerNpu(), p.tokensPerSecPerNpu(),
-                                shortLabel + " @ batch " + p.batchPerNpu()));
-                    } else {
-                        chart.refLines.add(new Charts.RefLine(p.tokensPerSecPerNpu(), shortLabel));
-                    }
-                    notes.add(p.text());
+            RunData.PublishedPoint pub = d.publishedBySlo().get(slo);
+            if (pub != null) {
+                String shortLabel = "published " + Fmt.num(pub.tokensPerSecPerNpu(), 0) + " tok/s/NPU";
+                if (sw.axis() == RunData.Axis.BATCH_CAP_PER_NPU) {
+                    chart.refPoints.add(new Charts.RefPoint(pub.batchPerNpu(), pub.tokensPerSecPerNpu(),
+                            shortLabel + " @ batch " + pub.batchPerNpu()));
+                } else {
+                    chart.refLines.add(new Charts.RefLine(pub.tokensPerSecPerNpu(), shortLabel));
                 }
+                notes.add("Published (" + pub.id() + "): " + Fmt.num(pub.tokensPerSecPerNpu(), 0) + " tok/s/NPU at batch "
+                        + pub.batchPerNpu() + "/NPU, TPOT " + Fmt.num(pub.tpotMs(), 1) + " ms");
             }
             if (chart.dataPoints() == 0) {
                 continue;
@@ -280,17 +270,6 @@ public final class ReportWriter {
                     bestText + (notes.isEmpty() ? "No published reference for this SLO." : String.join("; ", notes) + "."));
         }
         b.append("</div>");
-        List<String> unmatched = new ArrayList<>();
-        for (Published p : PUBLISHED) {
-            boolean matched = slos.stream().anyMatch(s -> d.sloBounds(s)[0] == p.tpotBoundMicros() && d.sloBounds(s)[1] <= 0);
-            if (!matched) {
-                unmatched.add(p.text());
-            }
-        }
-        if (!unmatched.isEmpty()) {
-            b.append("<p class=\"note\">Not plotted (no matching SLO in this run): ").append(esc(String.join("; ", unmatched)))
-                    .append(".</p>");
-        }
         b.append("</section>\n");
     }
 

@@ -39,9 +39,13 @@ record RunData(
         Map<String, DieSpread> dieSpread,
         Sweep sweep,
         Map<String, Map<String, Double>> modelBreakdown,
-        Map<String, PublishedPoint> publishedReference) {
+        Map<String, PublishedPoint> publishedReference,
+        Map<String, PublishedPoint> publishedBySlo) {
 
-    /** A published decode point of a scenario's configuration ({@code summary.json → published_reference}). */
+    /**
+     * A published decode point: of a scenario's configuration at its cap ({@code summary.json → published_reference},
+     * keyed by scenario), or the published best under an SLO ({@code published_by_slo}, keyed by SLO name).
+     */
     record PublishedPoint(String id, int batchPerNpu, double tpotMs, double tokensPerSecPerNpu, String source) {}
 
     static final String SUMMARY = "summary.json";
@@ -202,13 +206,17 @@ record RunData(
         long requests = summary.path("requests").asLong(-1);
         long completions = summary.has("completions") ? summary.path("completions").asLong() : completionLines[0];
         long dead = summary.path("dead_letters").asLong(0);
-        Map<String, PublishedPoint> published = new LinkedHashMap<>();
-        summary.path("published_reference").fields().forEachRemaining(e -> published.put(e.getKey(), new PublishedPoint(
-                e.getValue().path("id").asText(), e.getValue().path("batch_per_npu").asInt(),
-                e.getValue().path("tpot_ms").asDouble(), e.getValue().path("tokens_per_s_per_npu").asDouble(),
-                e.getValue().path("source").asText())));
         return new RunData(dir, config, requests, completions, dead, info, List.copyOf(scenarios), summaries,
-                windows, dieSpread, sweep, breakdown, Map.copyOf(published));
+                windows, dieSpread, sweep, breakdown, publishedPoints(summary.path("published_reference")),
+                publishedPoints(summary.path("published_by_slo")));
+    }
+
+    private static Map<String, PublishedPoint> publishedPoints(JsonNode n) {
+        Map<String, PublishedPoint> out = new LinkedHashMap<>();
+        n.fields().forEachRemaining(e -> out.put(e.getKey(), new PublishedPoint(e.getValue().path("id").asText(),
+                e.getValue().path("batch_per_npu").asInt(), e.getValue().path("tpot_ms").asDouble(),
+                e.getValue().path("tokens_per_s_per_npu").asDouble(), e.getValue().path("source").asText())));
+        return Map.copyOf(out);
     }
 
     private static Path gz(Path p) {

@@ -100,6 +100,19 @@ class ReportWriterTest {
     }
 
     @Test
+    void aRunWithoutPublishedPointsMarksNone(@TempDir Path tmp) throws Exception {
+        // e.g. an H800 run, or lengths nobody published: summary.json has no published_by_slo
+        FixtureRun f = new FixtureRun();
+        f.publishedBySlo = false;
+        f.writeCompletions = false;
+        Path run = tmp.resolve("run");
+        f.write(run);
+        String html = Files.readString(ReportWriter.write(run));
+        assertThat(html).doesNotContain("class=\"ref-marker\"").doesNotContain("published 1,943")
+                .contains("No published reference for this SLO.");
+    }
+
+    @Test
     void offeredLoadAxisWhenScenariosHaveNoBatchCap(@TempDir Path tmp) throws Exception {
         FixtureRun f = new FixtureRun();
         f.scenarios = List.of(new FixtureRun.Scenario("cm384", "cloudmatrix384", "cloudmatrix-infer", 0, 8, 4, 2, 650, 44, 4.5));

@@ -10,9 +10,12 @@ import java.util.List;
  * @param role {@code calibration} (the fit sees it), {@code validation} (judged, never fitted) or {@code context}
  * @param valueHigh the upper end when the source gives a range (NaN otherwise)
  * @param missing what the model lacks to meet this row, when it misses it ("" when not stated)
+ * @param publishedTokensPerSecondPerNpu for a decode row, the throughput the source states beside the TPOT (it may
+ *        differ from batch / TPOT by the source's rounding); NaN when it states none
  */
 public record Measurement(String id, String role, String source, String profile, String model, String deployment,
-                          Quantity quantity, Conditions conditions, double value, double valueHigh, String missing) {
+                          Quantity quantity, Conditions conditions, double value, double valueHigh, String missing,
+                          double publishedTokensPerSecondPerNpu) {
 
     public static final String CALIBRATION = "calibration";
     public static final String VALIDATION = "validation";

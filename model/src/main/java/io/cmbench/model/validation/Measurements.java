@@ -50,7 +50,8 @@ public final class Measurements {
             List<Measurement> out = new ArrayList<>();
             Set<String> ids = new HashSet<>();
             for (YamlNode r : root.list("rows")) {
-                r.allowOnly("id", "role", "source", "model", "deployment", "quantity", "conditions", "value", "value_high", "missing");
+                r.allowOnly("id", "role", "source", "model", "deployment", "quantity", "conditions", "value", "value_high", "missing",
+                        "tokens_per_s_per_npu");
                 String id = r.string("id");
                 if (!ids.add(id)) throw r.error("id", "'" + id + "' appears twice");
                 String role = r.oneOf("role", Measurement.ROLES.toArray(String[]::new));
@@ -61,7 +62,8 @@ public final class Measurements {
                 if (!q.relativeChange && !(value > 0)) throw r.error("value", "must be > 0, got " + value);
                 if (!Double.isNaN(high) && high < value) throw r.error("value_high", "must be >= value (" + value + "), got " + high);
                 out.add(new Measurement(id, role, r.string("source"), profile, r.string("model", "deepseek-r1"),
-                        r.string("deployment"), q, c, value, high, r.string("missing", "")));
+                        r.string("deployment"), q, c, value, high, r.string("missing", ""),
+                        r.has("tokens_per_s_per_npu") ? r.atLeast("tokens_per_s_per_npu", 0) : Double.NaN));
             }
             return List.copyOf(out);
         });

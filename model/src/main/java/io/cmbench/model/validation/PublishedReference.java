@@ -8,8 +8,8 @@ import io.cmbench.model.ScenarioSpec;
 
 /**
  * The published decode operating points a scenario can be set beside: the paper's rows of the scenario's own
- * configuration (profile, model, deployment) from the shipped measurements, whatever their role. Throughput per NPU =
- * batch per NPU / TPOT, as in every published row.
+ * configuration (profile, model, deployment) from the shipped measurements, whatever their role. Throughput per NPU is
+ * the one the source states beside the TPOT, else batch per NPU / TPOT (the two agree up to the source's rounding).
  */
 public final class PublishedReference {
     private PublishedReference() {}
@@ -27,7 +27,8 @@ public final class PublishedReference {
                         && m.quantity() == Measurement.Quantity.DECODE_TPOT_MS && !m.conditions().perfectBalance()
                         && m.conditions().mtp() == null && Double.isNaN(m.conditions().mtpAcceptance()) && m.conditions().microbatches() == 0)
                 .map(m -> new DecodePoint(m.id(), m.conditions().batchPerNpu(), m.conditions().kvTokens(), m.value(),
-                        m.conditions().batchPerNpu() / (m.value() / 1e3), m.source()))
+                        Double.isNaN(m.publishedTokensPerSecondPerNpu()) ? m.conditions().batchPerNpu() / (m.value() / 1e3)
+                                : m.publishedTokensPerSecondPerNpu(), m.source()))
                 .sorted(Comparator.comparingInt(DecodePoint::batchPerNpu))
                 .toList();
     }

@@ -51,7 +51,7 @@ class CalibrationTest {
         // validation rows with absurd values must not move the fit
         List<Measurement> poisoned = rows.stream().map(r -> r.role().equals(Measurement.VALIDATION)
                 ? new Measurement(r.id(), r.role(), r.source(), r.profile(), r.model(), r.deployment(), r.quantity(), r.conditions(),
-                        r.value() * 3, r.valueHigh(), r.missing()) : r).toList();
+                        r.value() * 3, r.valueHigh(), r.missing(), r.publishedTokensPerSecondPerNpu()) : r).toList();
         assertThat(CalibrationFit.fit(poisoned).calibration()).isEqualTo(all);
     }
 
