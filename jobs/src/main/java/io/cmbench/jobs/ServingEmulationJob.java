@@ -81,7 +81,7 @@ public final class ServingEmulationJob {
                 .keyBy(e -> e.request().getRequestId(), Types.STRING)
                 .process(new DuplicateRequestIds(cfg.arrivalHorizonMicros(),
                         cfg.lastArrivalMicros() != EmulationJobConfig.NO_LAST_ARRIVAL), EnvelopeTypeInfo.INSTANCE)
-                .name("dedup").uid("dedup");
+                .name("dedup").uid("dedup").setMaxParallelism(JobSettings.MAX_PARALLELISM);
         SingleOutputStreamOperator<RequestJob> jobs = unique
                 .process(new FanOutToScenarios(scenarios, costModels, cfg.mode()), Stages.JOB_TYPE)
                 .name("fanout").uid("fanout");
@@ -101,7 +101,7 @@ public final class ServingEmulationJob {
             case DECODE_ONLY -> {
                 DataStream<RequestJob> routed = jobs.keyBy(RequestJob::scenarioKey, Types.LONG)
                         .process(new DecodeRouterFunction(scenarios, cfg.policiesList(), costModels), Stages.JOB_TYPE)
-                        .name("decode-router").uid("decode-router");
+                        .name("decode-router").uid("decode-router").setMaxParallelism(JobSettings.MAX_PARALLELISM);
                 SingleOutputStreamOperator<Completion> decoded = decode(routed, cfg, costModels);
                 steps = decoded.getSideOutput(Stages.STEPS);
                 completions = decoded;
@@ -123,7 +123,7 @@ public final class ServingEmulationJob {
                                                                   CostModelFactory costModels) {
         return jobs.keyBy(RequestJob::scenarioKey, Types.LONG)
                 .process(new PrefillPoolFunction(cfg.scenarios(), cfg.policiesList(), costModels, cfg.mode()), Stages.JOB_TYPE)
-                .name("prefill-pool").uid("prefill-pool");
+                .name("prefill-pool").uid("prefill-pool").setMaxParallelism(JobSettings.MAX_PARALLELISM);
     }
 
     private static SingleOutputStreamOperator<Completion> decode(DataStream<RequestJob> jobs, EmulationJobConfig cfg,
@@ -131,7 +131,7 @@ public final class ServingEmulationJob {
         return jobs.keyBy(RequestJob::decodeKey, Types.LONG)
                 .process(new DecodePoolFunction(cfg.scenarios(), costModels, cfg.mode(), cfg.seed()),
                         AvroTypeInfo.forClass(Completion.class))
-                .name("decode-pool").uid("decode-pool");
+                .name("decode-pool").uid("decode-pool").setMaxParallelism(JobSettings.MAX_PARALLELISM);
     }
 
     /**
@@ -220,15 +220,13 @@ public final class ServingEmulationJob {
         }
     }
 
-    /** {@code --checkpoint-interval-ms N} (0 or absent = off): checkpointing, and with it exactly-once sinks. */
+    /**
+     * {@code --checkpoint-interval-ms N} (0 or absent = off): checkpointing, and with it exactly-once sinks;
+     * {@code --state-backend hashmap|rocksdb} (default hashmap). See {@link JobSettings}.
+     */
     static void configureCheckpointing(StreamExecutionEnvironment env, ParameterTool p) {
-        long interval = JobArgs.getLong(p, "checkpoint-interval-ms", 0);
-        if (interval < 0) {
-            throw new IllegalArgumentException("--checkpoint-interval-ms must be >= 0, got " + interval);
-        }
-        if (interval > 0) {
-            env.enableCheckpointing(interval);
-        }
+        JobSettings.checkpointing(env, JobArgs.getLong(p, "checkpoint-interval-ms", 0));
+        JobSettings.stateBackend(env, p.get("state-backend", JobSettings.HASHMAP));
     }
 
     /** Reads the requests topic, runs the emulation, writes completions, steps and dead letters; blocks until done. */

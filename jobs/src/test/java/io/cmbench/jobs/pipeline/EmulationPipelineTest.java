@@ -43,7 +43,13 @@ class EmulationPipelineTest {
     record Run(List<Completion> completions, List<EngineStep> steps, List<DeadLetter> deadLetters) {}
 
     static Run run(List<Envelope> input, EmulationJobConfig cfg, CostModelFactory models, int parallelism) throws Exception {
+        return run(input, cfg, models, parallelism, env -> {});
+    }
+
+    static Run run(List<Envelope> input, EmulationJobConfig cfg, CostModelFactory models, int parallelism,
+                   java.util.function.Consumer<StreamExecutionEnvironment> configure) throws Exception {
         StreamExecutionEnvironment env = TestData.noKryoEnvironment(parallelism);
+        configure.accept(env);
         DataStream<Envelope> requests = env.fromData(input).assignTimestampsAndWatermarks(EnvelopeWatermarks.strategy(0));
         ServingEmulationJob.EmulationStreams out = ServingEmulationJob.build(requests, cfg, models);
         try (CloseableIterator<Completion> c = out.completions().collectAsync();
