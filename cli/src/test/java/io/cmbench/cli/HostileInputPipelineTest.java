@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * emulation job on a Flink MiniCluster: every hostile record is dead-lettered with its reason, no valid request is
  * lost, and completions and dead letters are identical over repeated runs and at parallelism 1 and 2.
  */
+@Tag("integration")
 class HostileInputPipelineTest {
     private static final long STEP_MICROS = 100_000L;
     private static final int VALID = 200;

@@ -37,6 +37,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The Grafana dashboards of {@code dashboards/} against a REAL Prometheus (Debian's {@code /usr/bin/prometheus},
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Never skips: a missing Prometheus or job jar is a failure with the reason.
  */
+@Tag("integration")
 class DashboardsPrometheusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * without writing it back works on the heap backend and silently loses the change on RocksDB. Same input, same
  * completions and steps on both.
  */
+@Tag("integration")
 class StateBackendPipelineTest {
     @RegisterExtension
     static final MiniClusterExtension MINI = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
