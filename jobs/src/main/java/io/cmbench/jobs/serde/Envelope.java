@@ -94,12 +94,23 @@ public class Envelope {
     }
 
     /**
-     * Reclassifies a valid record as late, before it leaves the source ({@link PartitionArrivalOrder}): its arrival
-     * is earlier than one already seen in its partition.
+     * Reclassifies a valid record as late, before it leaves the source ({@code io.cmbench.jobs.source.PartitionPosition}):
+     * its arrival is earlier than a request or heartbeat already read from its partition.
      */
-    void markLate(long latestSeenMicros) {
-        invalid("arrivalTimeMicros", "late: arrival " + eventTime + " is before arrival " + latestSeenMicros
+    public void markLate(long positionMicros) {
+        invalid("arrivalTimeMicros", "late: arrival " + eventTime + " is before arrival " + positionMicros
                 + " already read from partition " + partition + " (each partition must be in arrival-time order)");
+    }
+
+    /**
+     * Reclassifies a valid record as too far ahead of its partition, before it leaves the source
+     * ({@code io.cmbench.jobs.source.PartitionPosition}): accepted, it would raise the partition's watermark past the
+     * records still to come.
+     */
+    public void markTooFarAhead(long positionMicros, long maxLeadMicros) {
+        invalid("arrivalTimeMicros", "too far ahead: arrival " + eventTime + " is more than the max lead of "
+                + maxLeadMicros + " us after partition " + partition + "'s position " + positionMicros
+                + " (the latest arrival or heartbeat read from it, 0 at the start)");
     }
 
     /** Decodes and validates a completion record (Avro single-object encoding). */
