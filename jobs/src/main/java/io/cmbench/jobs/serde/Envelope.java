@@ -8,8 +8,9 @@ import io.cmbench.schemas.RequestRules;
 /**
  * One raw Kafka record, classified at the source (so that watermarks can be generated per partition from the
  * payload's event time): the payload as received, where it came from, and either its event time or why it is
- * unusable. Never modified after it is built ({@link EnvelopeSerializer} relies on that to hand the same instance
- * to chained operators, so the record decoded at the source is decoded only once).
+ * unusable. Never modified after it leaves the source, where it may still be found late or too far ahead
+ * ({@link EnvelopeSerializer} relies on that to hand the same instance to chained operators, so the record decoded
+ * at the source is decoded only once).
  */
 @org.apache.flink.api.common.typeinfo.TypeInfo(EnvelopeTypeInfo.Factory.class)
 public class Envelope {
