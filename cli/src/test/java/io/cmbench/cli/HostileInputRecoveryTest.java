@@ -45,6 +45,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,6 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restored with their offsets. Were they not, each partition would start afresh at 0 after the restart and every
  * record after the restored offset would be refused as too far ahead.
  */
+@Tag("integration")
 class HostileInputRecoveryTest {
     private static final long STEP_MICROS = 30_000L;
     private static final int VALID = 2_000;
