@@ -112,39 +112,84 @@ final class DecodeOperators {
     }
 
     /**
-     * MoE-stream pieces of one microbatch; index: 0 gate, 1 dispatch, 2 routed expert, 3 shared expert, 4 combine,
-     * 5 the token's own vector kernels (post-attention norm, gate cast, top-k, final add). The experts include the
-     * SwiGLU kernel between their GEMMs.
+     * MoE-stream pieces of one microbatch, for the breakdown; index: 0 gate, 1 dispatch, 2 routed expert, 3 shared
+     * expert, 4 combine, 5 the token's own vector kernels (post-attention norm, gate cast, top-k, final add).
      */
     void moe(double total, double tMax, double frac, double[] o) {
-        if (total <= 0) {
-            java.util.Arrays.fill(o, 0, 6, 0);
-            return;
-        }
-        o[0] = roof(2 * pGate * tMax, bf16GemmRate * frac, pGate * 2.0, hbmBw);
-        double routedPairs = imbalance * decodeLoad.busiestDiePairs(total);
-        double sharedPairs = sharedDedicated ? total * sharedExperts / sharedCopies : tMax * sharedExperts;
-        double sendD = tMax * copiesPerToken * msgD;
-        double recvPairs = sharedDedicated ? Math.max(routedPairs, sharedPairs) : routedPairs;
-        o[1] = alphaD + Math.max(sendD, recvPairs * msgD) / betaEp;
-        if (sharedDedicated) {
-            o[2] = roof(2 * pExpert * routedPairs, gemmRate * frac, pExpert * wB, hbmBw);
-            o[3] = roof(2 * pExpert * sharedPairs, gemmRate * frac, pExpert * wB, hbmBw);
-        } else {
-            // routed and shared experts run on the same die, one after the other
-            o[2] = roof(2 * pExpert * routedPairs, gemmRate * frac, routedDiesExperts * pExpert * wB, hbmBw);
-            o[3] = sharedExperts == 0 ? 0 : roof(2 * pExpert * sharedPairs, gemmRate * frac, sharedExperts * pExpert * wB, hbmBw);
-        }
-        o[2] += routedPairs * vExpertSecPerPair;
-        o[3] += sharedPairs * vExpertSecPerPair;
-        o[4] = alphaC + Math.max(recvPairs * msgC, tMax * copiesPerToken * msgC) / betaEp;
-        o[5] = tMax * vMoeHomeSecPerToken;
+        o[0] = gate(total, tMax, frac);
+        o[1] = dispatch(total, tMax);
+        o[2] = routedExperts(total, frac);
+        o[3] = sharedExpert(total, tMax, frac);
+        o[4] = combine(total, tMax);
+        o[5] = homeVectorKernels(total, tMax);
     }
 
-    /** One microbatch's MoE stream from its {@link #moe} pieces (dedicated shared-expert dies run beside the routed ones). */
-    double moeTime(double[] o) {
-        double expert = sharedDedicated ? Math.max(o[2], o[3]) : o[2] + o[3];
-        return o[0] + o[1] + expert + o[4] + o[5];
+    /**
+     * One microbatch's MoE stream: {@code total} query tokens of the instance (the busiest expert die's share of them),
+     * {@code tMax} on the fullest die. Dedicated shared-expert dies run beside the routed ones; otherwise both run on
+     * every die, one after the other. Scalar pieces rather than the {@link #moe} array: the step's hot path allocates
+     * nothing.
+     */
+    double moeSeconds(double total, double tMax, double frac) {
+        if (total <= 0) return 0;
+        double routed = routedExperts(total, frac), shared = sharedExpert(total, tMax, frac);
+        double expert = sharedDedicated ? Math.max(routed, shared) : routed + shared;
+        return gate(total, tMax, frac) + dispatch(total, tMax) + expert + combine(total, tMax) + homeVectorKernels(total, tMax);
+    }
+
+    double gate(double total, double tMax, double frac) {
+        return total <= 0 ? 0 : roof(2 * pGate * tMax, bf16GemmRate * frac, pGate * 2.0, hbmBw);
+    }
+
+    /** Alpha plus the larger of what the fullest die sends and what the busiest expert die receives, over beta. */
+    double dispatch(double total, double tMax) {
+        return total <= 0 ? 0 : alphaD + Math.max(tMax * copiesPerToken * msgD, receivedPairs(total, tMax) * msgD) / betaEp;
+    }
+
+    /** The busiest expert die's routed GEMMs, with the SwiGLU kernel between them. */
+    double routedExperts(double total, double frac) {
+        if (total <= 0) return 0;
+        double routedPairs = routedPairs(total);
+        double gemm = sharedDedicated
+                ? roof(2 * pExpert * routedPairs, gemmRate * frac, pExpert * wB, hbmBw)
+                : roof(2 * pExpert * routedPairs, gemmRate * frac, routedDiesExperts * pExpert * wB, hbmBw);
+        return gemm + routedPairs * vExpertSecPerPair;
+    }
+
+    /** The shared expert: on its dedicated dies (the instance's tokens over its copies) or on each token's own die. */
+    double sharedExpert(double total, double tMax, double frac) {
+        if (total <= 0) return 0;
+        double sharedPairs = sharedPairs(total, tMax);
+        double gemm;
+        if (sharedDedicated) {
+            gemm = roof(2 * pExpert * sharedPairs, gemmRate * frac, pExpert * wB, hbmBw);
+        } else {
+            gemm = sharedExperts == 0 ? 0 : roof(2 * pExpert * sharedPairs, gemmRate * frac, sharedExperts * pExpert * wB, hbmBw);
+        }
+        return gemm + sharedPairs * vExpertSecPerPair;
+    }
+
+    /** Alpha plus the larger of what the busiest expert die sends back and what the fullest die receives, over beta. */
+    double combine(double total, double tMax) {
+        return total <= 0 ? 0 : alphaC + Math.max(receivedPairs(total, tMax) * msgC, tMax * copiesPerToken * msgC) / betaEp;
+    }
+
+    double homeVectorKernels(double total, double tMax) {
+        return total <= 0 ? 0 : tMax * vMoeHomeSecPerToken;
+    }
+
+    private double routedPairs(double total) {
+        return imbalance * decodeLoad.busiestDiePairs(total);
+    }
+
+    private double sharedPairs(double total, double tMax) {
+        return sharedDedicated ? total * sharedExperts / sharedCopies : tMax * sharedExperts;
+    }
+
+    /** (token, expert) pairs the busiest expert die receives: routed, or a dedicated shared die's if more. */
+    private double receivedPairs(double total, double tMax) {
+        double routedPairs = routedPairs(total);
+        return sharedDedicated ? Math.max(routedPairs, sharedPairs(total, tMax)) : routedPairs;
     }
 
     double denseFfn(double t, double frac) {

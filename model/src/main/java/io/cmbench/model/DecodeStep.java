@@ -13,7 +13,7 @@ import io.cmbench.model.spec.ModelSpec;
  * and KV, the MoE stream from the whole instance's tokens (the busiest expert die), the two overlapped per microbatch
  * (or run back to back), the pipeline's fill/drain, the MTP pass and the LM head. The slowest die sets the step.
  * {@link RooflineCostModel} holds one per microbatch policy it may choose between. {@link #seconds} with a null
- * breakdown is the emulation's hot path and allocates nothing beyond what escape analysis removes.
+ * breakdown is the emulation's hot path and allocates nothing.
  */
 final class DecodeStep {
     private static final List<String> STREAM_KEYS = List.of("attention_stream", "moe_stream", "chain", "hbm", "moe_layer",
@@ -151,13 +151,9 @@ final class DecodeStep {
             return 0;
         }
         double moeLayer, denseLayer;
-        double[] oA = new double[6];   // small, escapes analysis in practice
-        double[] oB = new double[6];
         double streamA, streamM, chain, hbm, fill = 0;
         if (mb) {
-            operators.moe(tA, tMaxA, fracM, oA);
-            operators.moe(tB, tMaxB, fracM, oB);
-            double mA = operators.moeTime(oA), mB = operators.moeTime(oB);
+            double mA = operators.moeSeconds(tA, tMaxA, fracM), mB = operators.moeSeconds(tB, tMaxB, fracM);
             hbm = (2 * (prologBytes + outBytes) + kvMax * kvBytesPerTokenPerLayer + 2 * expertBytesPerDie) / hbmBw
                     + (tMaxA + tMaxB) * (vAttnSecPerToken + vMoeHomeSecPerToken);
             if (disjoint) {
@@ -165,7 +161,8 @@ final class DecodeStep {
                 streamM = mA + mB;
             } else {
                 // time-shared SMs: all compute queues on the same cores; dispatch/combine use no SMs
-                double commA = oA[1] + oA[4], commB = oB[1] + oB[4];
+                double commA = operators.dispatch(tA, tMaxA) + operators.combine(tA, tMaxA);
+                double commB = operators.dispatch(tB, tMaxB) + operators.combine(tB, tMaxB);
                 streamA = aMaxSum + (mA - commA) + (mB - commB);
                 streamM = commA + commB;
             }
@@ -182,10 +179,9 @@ final class DecodeStep {
             // T1 = max(A_sum, a1 + m1) + m2 is the makespan of a single layer (the last microbatch's MoE part is
             // exposed when the attention stream binds; the first microbatch's attention when the MoE stream binds).
             // Time-shared SMs: the last microbatch's combine is exposed after the compute queue drains.
-            fill = disjoint ? Math.max(0, Math.max(aMaxSum, aMaxA + mA) + mB - moeLayer) : oB[4];
+            fill = disjoint ? Math.max(0, Math.max(aMaxSum, aMaxA + mA) + mB - moeLayer) : operators.combine(tB, tMaxB);
         } else {
-            operators.moe(tAll, tMaxAll, 1.0, oA);
-            double mAll = operators.moeTime(oA);
+            double mAll = operators.moeSeconds(tAll, tMaxAll, 1.0);
             streamA = aMaxAll;
             streamM = mAll;
             chain = aMaxAll + mAll;
@@ -201,7 +197,18 @@ final class DecodeStep {
         double mtp = spec == 0 ? 0 : spec * (moeLayer + fill + mtpProj + mtpHead);
         double head = roof(2 * pVocab * tMaxAll, headRate, pVocab * headB, hbmBw);
         double step = moeLayers * moeLayer + denseLayers * denseLayer + fill + mtp + head;
-        if (ops != null) fillOps(ops, seqs, kv, worst, mb, oA, oB, streamA, streamM, chain, hbm, moeLayer, denseLayer, mtp, head, fill);
+        if (ops != null) {
+            // the breakdown (not the hot path): each microbatch's MoE pieces one by one
+            double[] oA = new double[6];
+            double[] oB = new double[6];
+            if (mb) {
+                operators.moe(tA, tMaxA, fracM, oA);
+                operators.moe(tB, tMaxB, fracM, oB);
+            } else {
+                operators.moe(tAll, tMaxAll, 1.0, oA);
+            }
+            fillOps(ops, seqs, kv, worst, mb, oA, oB, streamA, streamM, chain, hbm, moeLayer, denseLayer, mtp, head, fill);
+        }
         return step;
     }
 
