@@ -1,23 +1,16 @@
 package io.cmbench.cluster;
 
-import io.cmbench.cluster.kafka.EmbeddedKafkaBroker;
 import io.cmbench.cluster.kafka.KafkaBrokerSetup;
 import io.cmbench.cluster.kafka.SaslCredentials;
 import io.cmbench.cluster.process.ClusterProcesses;
 import io.cmbench.cluster.rest.FlinkRestClient;
-import io.cmbench.cluster.rest.FlinkRestClient.TaskManagerInfo;
-import io.cmbench.cluster.rest.FlinkRestException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -27,33 +20,21 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A Kafka broker (KRaft) and a Flink standalone session cluster (one JobManager, N TaskManagers), each its
  * own detached JVM on 127.0.0.1, started from the Maven-built class paths {@code cluster/target/flink-lib}
- * and {@code cluster/target/kafka-lib}. Everything lives under one directory:
- *
- * <pre>
- *   cluster.properties   ports and settings (read by status/stop from another invocation)
- *   conf/                Flink config.yaml, log4j.properties, memory params
- *   kafka/               server.properties, JAAS file (SASL), data/ (kept across broker restarts)
- *   security/            client.properties (SASL), credentials.properties (generated credentials)
- *   logs/                kafka.log, jobmanager.log/.out, taskmanager-N.log/.out
- *   pids/                ROLE.pid
- *   lib/flink, lib/kafka hard links to the jars (a rebuild does not pull them from under the JVMs)
- *   tmp/, jars/, checkpoints/, savepoints/
- * </pre>
+ * and {@code cluster/target/kafka-lib}. Everything lives under one directory ({@link ClusterDirectory} lists it).
  *
  * <p>Roles: {@code kafka}, {@code jobmanager}, {@code taskmanager-1}, {@code taskmanager-2}, ... A
  * TaskManager's Flink resource id is its role, so {@code /taskmanagers} lists it under that id.
+ *
+ * <p>This class runs the start and answers for the cluster; its parts: {@link ClusterState} (the state file read by
+ * other invocations), {@link LoopbackPorts}, {@link ClusterLauncher} (one JVM per role), {@link ClusterReadiness}
+ * (waiting until Flink can take a job), {@link ClusterStatusProbe}.
  *
  * <p>{@link #close()} stops everything. For fault tests: {@link #killTaskManager}, {@link #startTaskManager},
  * {@link #stopKafka}, {@link #killKafka}, {@link #startKafka}.
@@ -63,23 +44,21 @@ public final class LocalCluster implements AutoCloseable {
     public static final String JOB_MANAGER = "jobmanager";
     public static final String TASK_MANAGER_PREFIX = "taskmanager-";
 
-    private static final String STATE_FILE = "cluster.properties";
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    private static final Pattern PROM_PORT = Pattern.compile("Started PrometheusReporter HTTP server on port (\\d+)");
 
-    private final Path dir;
+    private final ClusterDirectory dir;
     private final ClusterProcesses procs;
-    private final Properties state;
-    private final Duration timeout;
+    private final ClusterState state;
+    private final ClusterLauncher launcher;
+    private final ClusterReadiness readiness;
     private StartTimings timings;
-    /** Set when a start fails: a broker launch still in flight must not outlive it. */
-    private final AtomicBoolean aborted = new AtomicBoolean();
 
-    private LocalCluster(Path dir, Properties state, Duration timeout) {
-        this.dir = dir;
+    private LocalCluster(Path dir, ClusterState state, Duration timeout) {
+        this.dir = new ClusterDirectory(dir);
         this.procs = new ClusterProcesses(dir);
         this.state = state;
-        this.timeout = timeout;
+        this.launcher = new ClusterLauncher(this.dir, procs, state, timeout, this::clientProperties);
+        this.readiness = new ClusterReadiness(this.dir, procs, state, timeout);
     }
 
     /** How long each phase of {@link #start} took (wall clock, from the start call). */
@@ -98,8 +77,7 @@ public final class LocalCluster implements AutoCloseable {
     public static LocalCluster start(ClusterSpec spec) {
         long t0 = System.nanoTime();
         Path dir = spec.dir().toAbsolutePath().normalize();
-        ClusterProcesses procs = new ClusterProcesses(dir);
-        Map<String, ProcessHandle> running = procs.running();
+        Map<String, ProcessHandle> running = new ClusterProcesses(dir).running();
         if (!running.isEmpty()) {
             throw new ClusterStartException("a cluster is already running in " + dir + " (" + describe(running)
                     + "); stop it first with `cmbench cluster stop`");
@@ -114,42 +92,27 @@ public final class LocalCluster implements AutoCloseable {
         if (spec.taskManagers() < 1 || spec.slots() < 1) {
             throw new ClusterStartException("need at least 1 TaskManager with 1 slot");
         }
-        int kafkaPort = port("--kafka-port", spec.kafkaPort());
-        int restPort = port("--rest-port", spec.restPort());
-        int rpcPort = port("--rpc-port", spec.rpcPort());
-        int controllerPort = freePortExcept(Set.of(kafkaPort, restPort, rpcPort));
+        int kafkaPort = LoopbackPorts.requested("--kafka-port", spec.kafkaPort());
+        int restPort = LoopbackPorts.requested("--rest-port", spec.restPort());
+        int rpcPort = LoopbackPorts.requested("--rpc-port", spec.rpcPort());
+        int controllerPort = LoopbackPorts.freeExcept(Set.of(kafkaPort, restPort, rpcPort));
 
-        resetDirectory(dir);
-        link(flinkLib, dir.resolve("lib").resolve("flink"));
-        link(kafkaLib, dir.resolve("lib").resolve("kafka"));
-
+        ClusterDirectory layout = new ClusterDirectory(dir);
+        layout.reset();
+        layout.linkJars(flinkLib, kafkaLib);
         SaslCredentials sasl = null;
         if (spec.sasl()) {
             sasl = spec.saslCredentials() != null ? SaslCredentials.load(spec.saslCredentials())
                     : SaslCredentials.generate();
-            sasl.writeClientProperties(dir.resolve("security").resolve("client.properties"));
+            sasl.writeClientProperties(layout.clientProperties());
             if (spec.saslCredentials() == null) {
-                sasl.writeCredentials(dir.resolve("security").resolve("credentials.properties"));
+                sasl.writeCredentials(layout.generatedCredentials());
             }
         }
-        KafkaBrokerSetup.writeFiles(dir.resolve("kafka"), kafkaPort, controllerPort, sasl);
+        KafkaBrokerSetup.writeFiles(layout.kafka(), kafkaPort, controllerPort, sasl);
         FlinkSetup.writeConfig(dir, rpcPort, restPort, spec.slots(), spec.jobManagerMemory(), spec.taskManagerMemory(),
                 spec.prometheusPorts(), spec.prometheusBindHost());
-
-        Properties state = new Properties();
-        state.setProperty("kafka.port", String.valueOf(kafkaPort));
-        state.setProperty("kafka.controller.port", String.valueOf(controllerPort));
-        state.setProperty("rest.port", String.valueOf(restPort));
-        state.setProperty("rpc.port", String.valueOf(rpcPort));
-        state.setProperty("taskmanagers", String.valueOf(spec.taskManagers()));
-        state.setProperty("slots", String.valueOf(spec.slots()));
-        state.setProperty("sasl", String.valueOf(spec.sasl()));
-        state.setProperty("prometheus.ports", spec.prometheusPorts() == null ? "" : spec.prometheusPorts());
-        state.setProperty("prometheus.bind-host", spec.prometheusBindHost() == null
-                ? ClusterSpec.DEFAULT_PROMETHEUS_BIND_HOST : spec.prometheusBindHost());
-        state.setProperty("timeout.seconds", String.valueOf(spec.startTimeout().toSeconds()));
-        state.setProperty("started", Instant.now().toString());
-        writeState(dir, state);
+        ClusterState state = ClusterState.create(dir, spec, kafkaPort, controllerPort, restPort, rpcPort);
 
         LocalCluster cluster = new LocalCluster(dir, state, spec.startTimeout());
         Thread cleanup = new Thread(() -> stop(dir), "cmbench-cluster-start-abort");
@@ -157,21 +120,21 @@ public final class LocalCluster implements AutoCloseable {
         CompletableFuture<Long> kafka = null;
         try {
             kafka = CompletableFuture.supplyAsync(() -> {
-                cluster.launchKafka(true);
+                cluster.launcher.launchKafka(true);
                 return System.nanoTime();
             });
             CompletableFuture<FlinkSetup.ResourceParams> tmParams = CompletableFuture.supplyAsync(
-                    () -> FlinkSetup.computeParams(dir, cluster.flinkClassPath(), false));
-            FlinkSetup.ResourceParams jmParams = FlinkSetup.computeParams(dir, cluster.flinkClassPath(), true);
-            cluster.launchJobManager(jmParams);
-            cluster.awaitRest();
+                    () -> FlinkSetup.computeParams(dir, layout.flinkClassPath(), false));
+            FlinkSetup.ResourceParams jmParams = FlinkSetup.computeParams(dir, layout.flinkClassPath(), true);
+            cluster.launcher.launchJobManager(jmParams);
+            cluster.readiness.awaitRest();
             long jmReady = System.nanoTime();
             tmParams.join();
             List<String> tms = new ArrayList<>();
             for (int i = 1; i <= spec.taskManagers(); i++) {
-                tms.add(cluster.launchTaskManager(TASK_MANAGER_PREFIX + i));
+                tms.add(cluster.launcher.launchTaskManager(TASK_MANAGER_PREFIX + i));
             }
-            cluster.awaitRegistered(tms);
+            cluster.readiness.awaitRegistered(tms);
             long tmsReady = System.nanoTime();
             long kafkaReady = kafka.join();
             long end = System.nanoTime();
@@ -179,9 +142,9 @@ public final class LocalCluster implements AutoCloseable {
                     Duration.ofNanos(tmsReady - t0), Duration.ofNanos(end - t0));
             return cluster;
         } catch (RuntimeException e) {
-            cluster.aborted.set(true);
+            cluster.launcher.abort();
             if (kafka != null) {
-                kafka.exceptionally(ignored -> 0L).join(); // returns at once once aborted is set
+                kafka.exceptionally(ignored -> 0L).join(); // returns at once once aborted
             }
             stop(dir);
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -201,8 +164,7 @@ public final class LocalCluster implements AutoCloseable {
     /** The cluster recorded in {@code dir} (running or not), or empty when nothing was ever started there. */
     public static Optional<LocalCluster> attach(Path dir) {
         Path d = dir.toAbsolutePath().normalize();
-        return readState(d).map(s -> new LocalCluster(d, s,
-                Duration.ofSeconds(Long.parseLong(s.getProperty("timeout.seconds", "120")))));
+        return ClusterState.read(d).map(s -> new LocalCluster(d, s, Duration.ofSeconds(s.timeoutSeconds())));
     }
 
     /**
@@ -235,7 +197,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Stops everything ({@link #stop(Path)}). */
     @Override
     public void close() {
-        stop(dir);
+        stop(dir.path());
     }
 
     /** The status of the cluster recorded in {@code dir}; never throws for a cluster that is down. */
@@ -247,24 +209,24 @@ public final class LocalCluster implements AutoCloseable {
     // ================================================================= accessors
 
     public Path dir() {
-        return dir;
+        return dir.path();
     }
 
     public int kafkaPort() {
-        return intState("kafka.port");
+        return state.kafkaPort();
     }
 
     public int restPort() {
-        return intState("rest.port");
+        return state.restPort();
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + kafkaPort();
+        return state.bootstrapServers();
     }
 
     /** {@code 127.0.0.1:PORT} of the REST API / web UI (what {@code run --cluster} takes). */
     public String restAddress() {
-        return "127.0.0.1:" + restPort();
+        return state.restAddress();
     }
 
     public FlinkRestClient rest() {
@@ -272,12 +234,12 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public boolean sasl() {
-        return Boolean.parseBoolean(state.getProperty("sasl"));
+        return state.sasl();
     }
 
     /** The client properties file of a SASL broker ({@code security/client.properties}). */
     public Optional<Path> clientPropertiesFile() {
-        Path f = dir.resolve("security").resolve("client.properties");
+        Path f = dir.clientProperties();
         return sasl() && Files.exists(f) ? Optional.of(f) : Optional.empty();
     }
 
@@ -301,7 +263,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public Path logDir() {
-        return dir.resolve("logs");
+        return dir.logs();
     }
 
     /** The live process of a role ({@code kafka}, {@code jobmanager}, {@code taskmanager-N}). */
@@ -317,28 +279,12 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The address the Prometheus reporters listen on ({@code 127.0.0.1} unless started otherwise). */
     public String prometheusBindHost() {
-        // a cluster.properties of an older cmbench has no bind host: its reporters listened on all interfaces
-        return state.getProperty("prometheus.bind-host", "0.0.0.0");
+        return state.prometheusBindHost();
     }
 
     /** The port the Prometheus reporter of {@code role} listens on (from its log), if it started one. */
     public OptionalInt prometheusPort(String role) {
-        Path log = logDir().resolve(role + ".log");
-        if (!Files.exists(log)) {
-            return OptionalInt.empty();
-        }
-        OptionalInt found = OptionalInt.empty();
-        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-            for (String l : (Iterable<String>) lines::iterator) {
-                Matcher m = PROM_PORT.matcher(l);
-                if (m.find()) {
-                    found = OptionalInt.of(Integer.parseInt(m.group(1)));
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            return OptionalInt.empty();
-        }
-        return found;
+        return ClusterStatusProbe.prometheusPort(logDir().resolve(role + ".log"));
     }
 
     // ================================================================= fault-test hooks
@@ -352,14 +298,8 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts one more TaskManager ({@code taskmanager-<next>}) and waits until it is registered; returns its role. */
     public String startTaskManager() {
-        Set<Integer> used = new TreeSet<>();
-        procs.recordedRoles().stream().filter(r -> r.startsWith(TASK_MANAGER_PREFIX)).forEach(r -> used.add(tmIndex(r)));
-        procs.running().keySet().stream().filter(r -> r.startsWith(TASK_MANAGER_PREFIX)).forEach(r -> used.add(tmIndex(r)));
-        // Never reuse an index: the JobManager may still list a killed TaskManager under its id.
-        used.add(Integer.parseInt(readState(dir).orElse(state).getProperty("taskmanagers.launched", "0")));
-        int next = used.stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
-        String role = launchTaskManager(TASK_MANAGER_PREFIX + next);
-        awaitRegistered(List.of(role));
+        String role = launcher.launchTaskManager(launcher.nextTaskManagerRole());
+        readiness.awaitRegistered(List.of(role));
         return role;
     }
 
@@ -380,181 +320,23 @@ public final class LocalCluster implements AutoCloseable {
         procs.find(KAFKA).ifPresent(h -> {
             throw new IllegalStateException("the Kafka broker is running (pid " + h.pid() + ")");
         });
-        launchKafka(false);
+        launcher.launchKafka(false);
     }
 
     // ================================================================= status
 
     public ClusterStatus status() {
-        Map<String, ProcessHandle> running = procs.running();
-        List<ClusterStatus.ProcessState> processes = new ArrayList<>();
-        Set<String> roles = new TreeSet<>(Comparator.comparingInt(LocalCluster::roleOrder).thenComparing(r -> r));
-        roles.addAll(running.keySet());
-        roles.addAll(procs.recordedRoles());
-        for (String role : roles) {
-            ProcessHandle h = running.get(role);
-            long pid = h != null ? h.pid() : procs.readPid(role).orElse(-1L);
-            processes.add(new ClusterStatus.ProcessState(role, pid, h != null));
-        }
-        boolean kafkaAnswers = running.containsKey(KAFKA)
-                && KafkaBrokerSetup.answers(bootstrapServers(), clientProperties(), Duration.ofSeconds(5));
-        FlinkRestClient rest = new FlinkRestClient(java.net.URI.create("http://" + restAddress()), Duration.ofSeconds(5));
-        FlinkRestClient.ClusterOverview overview = null;
-        List<TaskManagerInfo> tms = List.of();
-        List<FlinkRestClient.JobSummary> jobs = List.of();
-        if (running.containsKey(JOB_MANAGER)) {
-            try {
-                overview = rest.overview();
-                tms = rest.taskManagers();
-                jobs = rest.listJobs();
-            } catch (FlinkRestException e) {
-                // REST down: reported as such
-            }
-        }
-        Map<String, Integer> prom = new LinkedHashMap<>();
-        for (String role : running.keySet()) {
-            prometheusPort(role).ifPresent(p -> prom.put(role, p));
-        }
-        return new ClusterStatus(dir, true, processes, bootstrapServers(), sasl(), kafkaAnswers,
-                "http://" + restAddress(), overview, tms, jobs, prom, prometheusBindHost(), clientPropertiesFile().orElse(null));
+        return ClusterStatusProbe.probe(this, procs);
+    }
+
+    /** True when {@code port} can be bound on 127.0.0.1 now. */
+    public static boolean isFree(int port) {
+        return LoopbackPorts.isFree(port);
     }
 
     // ================================================================= internals
 
-    private String flinkClassPath() {
-        return dir.resolve("lib").resolve("flink") + "/*";
-    }
-
-    private String kafkaClassPath() {
-        return dir.resolve("lib").resolve("kafka") + "/*";
-    }
-
-    private void launchKafka(boolean format) {
-        Path kdir = dir.resolve("kafka");
-        if (format) {
-            KafkaBrokerSetup.formatIfNeeded(kdir, kafkaClassPath());
-        }
-        if (aborted.get()) {
-            throw new ClusterStartException("start aborted");
-        }
-        if (!isFree(kafkaPort())) {
-            throw new ClusterStartException("--kafka-port " + kafkaPort() + ": port already in use on 127.0.0.1");
-        }
-        List<String> cmd = KafkaBrokerSetup.command(kdir, kafkaClassPath(), procs.markers(KAFKA), "kafka.Kafka",
-                KafkaBrokerSetup.config(kdir).toAbsolutePath().toString());
-        ProcessHandle h = procs.launch(KAFKA, cmd, logDir().resolve("kafka.log"));
-        try {
-            KafkaBrokerSetup.awaitReady(bootstrapServers(), clientProperties(), () -> h.isAlive() && !aborted.get(), timeout,
-                    logDir().resolve("kafka.log"));
-        } catch (EmbeddedKafkaBroker.BrokerStartException e) {
-            throw new ClusterStartException(e.getMessage(), e);
-        }
-    }
-
-    private void launchJobManager(FlinkSetup.ResourceParams params) {
-        List<String> cmd = FlinkSetup.command(dir, flinkClassPath(), JOB_MANAGER, params, procs.markers(JOB_MANAGER),
-                FlinkSetup.JOB_MANAGER_MAIN, List.of());
-        procs.launch(JOB_MANAGER, cmd, logDir().resolve(JOB_MANAGER + ".out"));
-    }
-
-    private String launchTaskManager(String role) {
-        FlinkSetup.ResourceParams params = FlinkSetup.storedParams(dir, false);
-        if (params == null) {
-            params = FlinkSetup.computeParams(dir, flinkClassPath(), false);
-        }
-        List<String> cmd = FlinkSetup.command(dir, flinkClassPath(), role, params, procs.markers(role),
-                FlinkSetup.TASK_MANAGER_MAIN, List.of("taskmanager.resource-id=" + role));
-        procs.launch(role, cmd, logDir().resolve(role + ".out"));
-        synchronized (state) {
-            int launched = Math.max(tmIndex(role), Integer.parseInt(state.getProperty("taskmanagers.launched", "0")));
-            state.setProperty("taskmanagers.launched", String.valueOf(launched));
-            writeState(dir, state);
-        }
-        return role;
-    }
-
-    private void awaitRest() {
-        FlinkRestClient rest = new FlinkRestClient(java.net.URI.create("http://" + restAddress()), Duration.ofSeconds(2));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!rest.isUp(Duration.ofSeconds(2))) {
-            if (procs.find(JOB_MANAGER).isEmpty()) {
-                throw new ClusterStartException("the Flink JobManager exited during start-up; " + logTail(JOB_MANAGER));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new ClusterStartException("the Flink REST API at http://" + restAddress() + " did not answer within "
-                        + timeout.toSeconds() + " s; " + logTail(JOB_MANAGER));
-            }
-            sleep(200);
-        }
-    }
-
-    private void awaitRegistered(List<String> roles) {
-        FlinkRestClient rest = new FlinkRestClient(java.net.URI.create("http://" + restAddress()), Duration.ofSeconds(5));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Set<String> registered;
-            try {
-                registered = rest.taskManagers().stream().map(TaskManagerInfo::id).collect(Collectors.toSet());
-            } catch (FlinkRestException e) {
-                registered = Set.of();
-            }
-            // registered AND its slots reported: the overview counts slots only after the TaskManager's slot report,
-            // which can lag its registration (a job submitted in between would wait for resources)
-            if (registered.containsAll(roles) && slotsReported(rest, registered.size())) {
-                return;
-            }
-            for (String role : roles) {
-                if (procs.find(role).isEmpty()) {
-                    throw new ClusterStartException("the Flink TaskManager " + role + " exited during start-up; "
-                            + logTail(role));
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                List<String> missing = roles.stream().filter(r -> !registeredContains(rest, r)).toList();
-                throw new ClusterStartException("TaskManager(s) " + missing + " did not register with the JobManager within "
-                        + timeout.toSeconds() + " s; " + logTail(missing.isEmpty() ? roles.get(0) : missing.get(0)));
-            }
-            sleep(250);
-        }
-    }
-
-    private boolean slotsReported(FlinkRestClient rest, int taskManagers) {
-        try {
-            return rest.overview().slotsTotal() >= taskManagers * Integer.parseInt(state.getProperty("slots"));
-        } catch (FlinkRestException e) {
-            return false;
-        }
-    }
-
-    private static boolean registeredContains(FlinkRestClient rest, String role) {
-        try {
-            return rest.taskManagers().stream().anyMatch(t -> t.id().equals(role));
-        } catch (FlinkRestException e) {
-            return false;
-        }
-    }
-
-    private String logTail(String role) {
-        Path log = logDir().resolve(role + ".log");
-        Path out = logDir().resolve(role + ".out");
-        StringBuilder sb = new StringBuilder("last lines of ").append(log).append(":\n")
-                .append(KafkaBrokerSetup.tail(log, 15));
-        if (Files.exists(out)) {
-            try {
-                if (Files.size(out) > 0) {
-                    sb.append("\nlast lines of ").append(out).append(":\n").append(KafkaBrokerSetup.tail(out, 10));
-                }
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
-        return sb.toString();
-    }
-
-    private int intState(String key) {
-        return Integer.parseInt(state.getProperty(key));
-    }
-
+    /** The index N of {@code taskmanager-N}; {@link Integer#MAX_VALUE} for any other role. */
     static int tmIndex(String role) {
         try {
             return Integer.parseInt(role.substring(TASK_MANAGER_PREFIX.length()));
@@ -563,117 +345,8 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static int roleOrder(String role) {
-        return KAFKA.equals(role) ? 0 : JOB_MANAGER.equals(role) ? 1 : 2;
-    }
-
     private static String describe(Map<String, ProcessHandle> running) {
         return running.entrySet().stream().map(e -> e.getKey() + " pid " + e.getValue().pid())
                 .collect(Collectors.joining(", "));
-    }
-
-    private static int port(String option, int port) {
-        if (port == 0) {
-            return EmbeddedKafkaBroker.freePort();
-        }
-        if (port < 1 || port > 65535) {
-            throw new ClusterStartException(option + " " + port + ": not a port number");
-        }
-        if (!isFree(port)) {
-            throw new ClusterStartException(option + " " + port + ": port already in use on 127.0.0.1");
-        }
-        return port;
-    }
-
-    private static int freePortExcept(Set<Integer> taken) {
-        for (int i = 0; i < 20; i++) {
-            int p = EmbeddedKafkaBroker.freePort();
-            if (!taken.contains(p)) {
-                return p;
-            }
-        }
-        throw new ClusterStartException("no free port on 127.0.0.1");
-    }
-
-    /** True when {@code port} can be bound on 127.0.0.1 now. */
-    public static boolean isFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void resetDirectory(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            for (String sub : List.of("conf", "kafka", "logs", "pids", "tmp", "jars", "checkpoints", "savepoints", "lib",
-                    "security")) {
-                deleteRecursively(dir.resolve(sub));
-            }
-            Files.deleteIfExists(dir.resolve(STATE_FILE));
-            Files.createDirectories(dir.resolve("logs"));
-        } catch (IOException e) {
-            throw new ClusterStartException("cannot prepare the cluster directory " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Hard-links (or copies, across file systems) every jar of {@code from} into {@code to}. */
-    private static void link(Path from, Path to) {
-        try (Stream<Path> jars = Files.list(from)) {
-            Files.createDirectories(to);
-            for (Path jar : (Iterable<Path>) jars::iterator) {
-                Path target = to.resolve(jar.getFileName());
-                try {
-                    Files.createLink(target, jar);
-                } catch (IOException | UnsupportedOperationException e) {
-                    Files.copy(jar, target);
-                }
-            }
-        } catch (IOException e) {
-            throw new ClusterStartException("cannot set up the class path in " + to + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void writeState(Path dir, Properties state) {
-        try (Writer w = Files.newBufferedWriter(dir.resolve(STATE_FILE), StandardCharsets.UTF_8)) {
-            state.store(w, "cmbench local cluster");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Optional<Properties> readState(Path dir) {
-        Path f = dir.resolve(STATE_FILE);
-        if (!Files.exists(f)) {
-            return Optional.empty();
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            p.load(r);
-            return Optional.of(p);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterStartException("interrupted while starting the cluster", e);
-        }
     }
 }
