@@ -177,9 +177,7 @@ final class EmbeddedRun {
     private record Generated(long requests, long lastArrivalMicros) {}
 
     private Generated generate(String bootstrap, KafkaTopics topics) throws Exception {
-        WorkloadSpec spec = cfg.workloadFile() != null
-                ? WorkloadSpec.load(cfg.workloadFile())
-                : WorkloadSpec.poisson(cfg.requestsPerSec(), cfg.durationMicros(), cfg.promptTokens(), cfg.outputTokens());
+        WorkloadSpec spec = cfg.workloadSpec();
         long expected = Math.max(1, Math.round(cfg.requestsPerSec() * cfg.durationSeconds()));
         AtomicLong sent = new AtomicLong();
         say("generating requests (seed %d) into %s ...", cfg.seed(), topics.requests());
@@ -255,7 +253,7 @@ final class EmbeddedRun {
         foreign.forEach((topic, n) -> out.printf("warning: %,d record(s) in %s are not this pipeline's (not its Avro"
                 + " schema): skipped%n", n, topic));
         List<RunSummary> summaries = windows.isEmpty() ? List.of()
-                : cfg.drainWindows() == RunConfig.DRAIN_AUTO && cfg.workloadFile() == null
+                : cfg.drainWindows() == RunConfig.DRAIN_AUTO && cfg.workload() == null
                         ? RunSummary.ofArrivalsUntil(windows, cfg.warmupWindows(), Math.round(cfg.durationSeconds() * 1e6))
                         : RunSummary.of(windows, cfg.warmupWindows(), cfg.drainWindows() == RunConfig.DRAIN_AUTO ? 1 : cfg.drainWindows());
 
@@ -302,7 +300,7 @@ final class EmbeddedRun {
         m.put("rate_per_s", cfg.requestsPerSec());
         m.put("prompt_tokens", cfg.promptTokens());
         m.put("output_tokens", cfg.outputTokens());
-        m.put("workload", cfg.workloadFile() == null ? null : cfg.workloadFile().toString());
+        m.put("workload", cfg.workloadLabel()); // builtin:NAME or the file as given: the same bytes wherever it runs
         m.put("window_s", cfg.windowSeconds());
         m.put("slos", cfg.slos().stream().map(SloSpec::name).toList());
         m.put("warmup_windows", cfg.warmupWindows());

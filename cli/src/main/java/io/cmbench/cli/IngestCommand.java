@@ -3,11 +3,7 @@ package io.cmbench.cli;
 import io.cmbench.jobs.KafkaTopics;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.schemas.Completion;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -70,42 +66,44 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(file)) {
-            throw new ParameterException(spec.commandLine(), "FILE: no such file, got '" + file + "'");
-        }
+        InputChecks.textFile(spec, "FILE", file);
         MeasuredTimings.Format fmt = format(format, file);
         Options.require(spec, decodeNpus > 0, "--decode-npus", decodeNpus, "must be > 0");
         int prefill = prefillNpus == null ? decodeNpus : prefillNpus;
         Options.require(spec, prefill > 0, "--prefill-npus", prefill, "must be > 0");
-        Options.require(spec, windowSeconds > 0 && Double.isFinite(windowSeconds), "--window", windowSeconds, "must be > 0");
+        InputChecks.window(spec, windowSeconds);
         Options.require(spec, warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
         Options.require(spec, drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
         Options.require(spec, !scenario.isBlank(), "--scenario", scenario, "must not be blank");
-        Options.require(spec, clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties",
-                clientProperties, "no such file");
         List<SloSpec> sloSpecs = Options.slos(spec, slos);
-        Properties props = RunCommand.loadProperties(clientProperties);
-        List<Completion> completions = MeasuredTimings.read(file, fmt, scenario, decodeNpus, prefill);
+        InputChecks.uniqueSlos(spec, sloSpecs);
+        Properties props = InputChecks.kafkaOptions(spec, bootstrap, clientProperties);
+        List<Completion> completions;
+        try {
+            completions = MeasuredTimings.read(file, fmt, scenario, decodeNpus, prefill);
+        } catch (MeasuredTimings.BadLineException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (bootstrap != null) {
+            Reachability.check(null, bootstrap, props);
             CompletionPublisher.publish(bootstrap, props, KafkaTopics.defaults().completions(), completions);
             System.out.printf("published %,d measured completions to %s at %s%n", completions.size(),
                     KafkaTopics.defaults().completions(), bootstrap);
             return 0;
         }
-        Path outDir = out != null ? out
-                : RunDirectory.createUnique(Path.of("runs"),
-                        "ingest-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(outDir);
-        System.setProperty("cmbench.log.file", outDir.resolve("cmbench.log").toString());
-        RunConfig cfg = new RunConfig(0L, 0, 0, 0, 0, null, 1, outDir, windowSeconds, List.copyOf(sloSpecs), warmupWindows,
-                drainWindows, 0, null, props, List.of(), null, false);
-        EmbeddedRun.Result r = new EmbeddedRun(cfg, System.out).analyzeMeasured(completions);
-        System.out.println();
-        SummaryTable.printWindows(System.out, r.windows(), sloSpecs.stream().map(SloSpec::name).toList());
-        SummaryTable.printSummaries(System.out, r.summaries());
-        System.out.printf("%nresults: %s (summary.json, slo-windows.jsonl)%n", outDir.toAbsolutePath());
-        System.out.printf("report:  %s%n", io.cmbench.report.ReportWriter.write(outDir).toAbsolutePath());
-        return 0;
+        try (RunDirectory dir = RunDirectory.claim(out, Path.of("runs"), "ingest-")) {
+            Path outDir = dir.path();
+            System.setProperty(CommandErrors.LOG_FILE_PROPERTY, outDir.resolve("cmbench.log").toString());
+            RunConfig cfg = new RunConfig(0L, 0, 0, 0, 0, null, 1, outDir, windowSeconds, List.copyOf(sloSpecs),
+                    warmupWindows, drainWindows, 0, null, props, List.of(), null, false);
+            EmbeddedRun.Result r = new EmbeddedRun(cfg, System.out).analyzeMeasured(completions);
+            System.out.println();
+            SummaryTable.printWindows(System.out, r.windows(), sloSpecs.stream().map(SloSpec::name).toList());
+            SummaryTable.printSummaries(System.out, r.summaries());
+            System.out.printf("%nresults: %s (summary.json, slo-windows.jsonl)%n", outDir.toAbsolutePath());
+            System.out.printf("report:  %s%n", io.cmbench.report.ReportWriter.write(outDir).toAbsolutePath());
+            return 0;
+        }
     }
 
     private MeasuredTimings.Format format(String given, Path f) {

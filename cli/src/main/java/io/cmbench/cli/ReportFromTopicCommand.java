@@ -2,6 +2,7 @@ package io.cmbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cmbench.report.ReportInputException;
 import io.cmbench.report.ReportWriter;
 import io.cmbench.schemas.SloWindow;
 import java.io.BufferedWriter;
@@ -15,11 +16,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -65,25 +68,30 @@ final class ReportFromTopicCommand implements Callable<Integer> {
         } else {
             Options.require(spec, bootstrap != null, "--from-topic", topic, "needs --bootstrap");
         }
-        Options.require(spec, clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties",
-                clientProperties, "no such file");
         Options.require(spec, warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
         Options.require(spec, drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
+        Properties props = InputChecks.kafkaOptions(spec, bootstrap, clientProperties);
         Path dir = in != null ? in : Path.of("runs", "report-" + topic);
         if (topic != null) {
+            Reachability.check(null, bootstrap, props);
             Files.createDirectories(dir);
             Map<String, Long> foreign = new LinkedHashMap<>();
-            List<SloWindow> windows = latestPerWindow(ResultReader.read(bootstrap, RunCommand.loadProperties(clientProperties),
-                    topic, foreign, b -> SloWindow.fromByteBuffer(ByteBuffer.wrap(b))));
+            List<SloWindow> windows = latestPerWindow(ResultReader.read(bootstrap, props, topic, foreign,
+                    b -> SloWindow.fromByteBuffer(ByteBuffer.wrap(b))));
             foreign.forEach((t, n) -> System.out.printf("warning: %,d record(s) in %s are not SLO windows: skipped%n", n, t));
             if (windows.isEmpty()) {
-                System.err.println("cmbench: --from-topic: topic " + topic + " at " + bootstrap + " holds no SLO windows");
-                return 1;
+                throw new RunRefusedException("--from-topic: topic " + topic + " at " + bootstrap
+                        + " holds no SLO windows, got '" + topic + "'");
             }
             write(dir, windows);
             System.out.printf("read %,d SLO windows from %s%n", windows.size(), topic);
         }
-        Path report = out != null ? ReportWriter.write(dir, out) : ReportWriter.write(dir);
+        Path report;
+        try {
+            report = out != null ? ReportWriter.write(dir, out) : ReportWriter.write(dir);
+        } catch (ReportInputException e) {
+            throw new ParameterException(spec.commandLine(), "--in: " + e.getMessage());
+        }
         System.out.println("report: " + report.toAbsolutePath());
         return 0;
     }

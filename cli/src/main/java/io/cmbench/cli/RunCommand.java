@@ -4,7 +4,6 @@ import io.cmbench.jobs.EmulationMode;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.model.ScenarioSpec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +50,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--output-tokens", description = "Output length (default: ${DEFAULT-VALUE}).", defaultValue = "256")
     int outputTokens;
 
-    @Option(names = "--workload", paramLabel = "FILE", description = "Workload YAML (overrides --rate, --prompt-tokens, --output-tokens).")
-    Path workload;
+    @Option(names = "--workload", paramLabel = "FILE|NAME",
+            description = "Workload YAML file or a built-in (paper-4k-256, chat-1k-1k, 2k-256, multiturn-50, multiturn-90);"
+                    + " overrides --rate, --prompt-tokens and --output-tokens.")
+    String workload;
 
     @Option(names = "--parallelism", description = "Flink parallelism (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     int parallelism;
@@ -131,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
         try (RunDirectory dir = RunDirectory.claim(out, Path.of("runs"), "")) {
             RunConfig cfg = checked.withOutDir(dir.path());
             // Before the first logger exists (Flink, Kafka): library logs go to the run's directory.
-            System.setProperty("cmbench.log.file", cfg.outDir().resolve("cmbench.log").toString());
+            System.setProperty(CommandErrors.LOG_FILE_PROPERTY, cfg.outDir().resolve("cmbench.log").toString());
             Reachability.check(cluster, bootstrap, cfg.kafkaProperties());
             return run(cfg);
         }
@@ -171,8 +172,7 @@ final class RunCommand implements Callable<Integer> {
                 "must be between 0 and 100000");
         Options.calibration(spec, calibration);
         Options.require(spec, kafkaPort >= 0 && kafkaPort <= 65535, "--kafka-port", kafkaPort, "must be a port number");
-        InputChecks.hostPorts(spec, "--bootstrap", bootstrap);
-        InputChecks.textFile(spec, "--client-properties", clientProperties);
+        Properties kafkaProperties = InputChecks.kafkaOptions(spec, bootstrap, clientProperties);
         InputChecks.Workload work = workload == null ? null : InputChecks.workload(spec, workload);
         long longestRequest = work != null ? work.longestRequestTokens() : (long) promptTokens + outputTokens;
         String kvWhere = work != null ? "--workload" : "--prompt-tokens/--output-tokens";
@@ -207,9 +207,9 @@ final class RunCommand implements Callable<Integer> {
             offered = Options.positiveFinite(spec, "--rate", rate);
             warmup = 1;
         }
-        InputChecks.requestCount(spec, work != null ? "--workload" : "--rate x --duration",
-                work != null ? work.requests() : offered * durationSeconds,
-                work != null ? workload : rate + " x " + durationSeconds);
+        if (work == null) {
+            InputChecks.requestCount(spec, "--rate x --duration", offered * durationSeconds, rate + " x " + durationSeconds);
+        }
         if (!warmupWindows.trim().equalsIgnoreCase("auto")) {
             warmup = Options.nonNegativeInt(spec, "--warmup-windows", warmupWindows);
         }
@@ -220,7 +220,7 @@ final class RunCommand implements Callable<Integer> {
         Path outDir = out; // null until the run claims its directory (call)
         RunConfig cfg = new RunConfig(seed, durationSeconds, offered, promptTokens, outputTokens, workload, parallelism, outDir,
                 windowSeconds, List.copyOf(sloSpecs), warmup, drain, kafkaPort, bootstrap,
-                clientProperties(), List.of(scenario), emulationMode, quiet, cluster, clientProperties,
+                kafkaProperties, List.of(scenario), emulationMode, quiet, cluster, clientProperties,
                 checkpoints, topicPrefix, null);
         if (scenarios == null) {
             return cfg;
@@ -239,14 +239,6 @@ final class RunCommand implements Callable<Integer> {
         return withScenarios;
     }
 
-    private Properties clientProperties() {
-        try {
-            return loadProperties(clientProperties);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--client-properties: " + clientProperties + ": " + e.getMessage());
-        }
-    }
-
     /** At --rate paper, one line saying which operating point the run offers and how the prefill side is treated. */
     java.util.Optional<String> operatingPoint(RunConfig cfg) {
         if (!rate.trim().equalsIgnoreCase(PAPER_RATE) || workload != null) return java.util.Optional.empty();
@@ -259,15 +251,5 @@ final class RunCommand implements Callable<Integer> {
         Map<String, String> out = new LinkedHashMap<>();
         cfg.scenarios().forEach(s -> out.put(s.name(), Options.modelVariant(s)));
         return out;
-    }
-
-    static Properties loadProperties(Path file) throws IOException {
-        Properties p = new Properties();
-        if (file != null) {
-            try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
-            }
-        }
-        return p;
     }
 }

@@ -13,10 +13,7 @@ import io.cmbench.model.RooflineCostModel;
 import io.cmbench.model.ScenarioSpec;
 import io.cmbench.model.SloSearch;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,23 +101,32 @@ final class SweepCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(), "--pool: unknown value '" + pool + "' (expected decode or prefill)");
         };
         List<SloSpec> sloSpecs = Options.slos(spec, slos);
-        List<Integer> caps = prefill ? List.of(0) : operatingPoints(sloSpecs);
-        Path outDir = out != null ? out
-                : RunDirectory.createUnique(Path.of("runs"),
-                        "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(outDir);
-        System.setProperty("cmbench.log.file", outDir.resolve("cmbench.log").toString());
-
+        InputChecks.uniqueSlos(spec, sloSpecs);
         ScenarioSpec base = ScenarioSpec.paperDefault().withCalibration(calibration);
+        long longest = (long) promptTokens + outputTokens;
+        InputChecks.kvFits(spec, "--prompt-tokens/--output-tokens", longest, List.of(base));
+        List<Integer> caps = prefill ? List.of(0) : operatingPoints(sloSpecs);
         List<ScenarioSpec> scenarios = new ArrayList<>();
         for (int c : caps) {
             scenarios.add(prefill ? base : new ScenarioSpec(String.format("b%03d", c), base.profile(), base.model(),
                     base.deployment(), c, calibration));
         }
+        InputChecks.kvFits(spec, "--prompt-tokens/--output-tokens", longest, scenarios);
         Load load = prefill ? prefillLoad() : decodeLoad(caps.get(caps.size() - 1));
         double windowSeconds = Math.max(1, Math.round(load.lifetimeSeconds / 2));
         int edgeWindows = (int) Math.ceil(1.5 * load.lifetimeSeconds / windowSeconds);
         double duration = Math.max(lifetimes * load.lifetimeSeconds, (2 * edgeWindows + 3) * windowSeconds);
+        InputChecks.requestCount(spec, "--lifetimes x --overload", load.requestsPerSec * duration,
+                lifetimes + " x " + overload);
+        try (RunDirectory dir = RunDirectory.claim(out, Path.of("runs"), "sweep-")) {
+            return sweep(dir.path(), prefill, base, caps, scenarios, load, windowSeconds, edgeWindows, duration, sloSpecs);
+        }
+    }
+
+    private int sweep(Path outDir, boolean prefill, ScenarioSpec base, List<Integer> caps, List<ScenarioSpec> scenarios,
+                      Load load, double windowSeconds, int edgeWindows, double duration, List<SloSpec> sloSpecs)
+            throws Exception {
+        System.setProperty(CommandErrors.LOG_FILE_PROPERTY, outDir.resolve("cmbench.log").toString());
         PrintStream stdout = json ? new PrintStream(PrintStream.nullOutputStream()) : System.out;
         stdout.printf("sweep: %s pool, %d operating point(s), %.0f req/s for %.0f simulated s (%,d requests), window %.0f s%n",
                 prefill ? "prefill" : "decode", caps.size(), load.requestsPerSec, duration,

@@ -140,15 +140,15 @@ record RunData(
 
     static RunData load(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IOException("not a directory: " + dir);
+            throw new ReportInputException(dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory"));
         }
         Path summaryFile = dir.resolve(SUMMARY);
         Path windowsFile = dir.resolve(WINDOWS);
         if (!Files.isRegularFile(summaryFile) && !Files.isRegularFile(windowsFile)
                 && !Files.isRegularFile(gz(windowsFile))) {
-            throw new IOException("no " + SUMMARY + " or " + WINDOWS + " in " + dir + " (not a cmbench run directory)");
+            throw new ReportInputException(dir + ": not a cmbench run directory (no " + SUMMARY + " or " + WINDOWS + ")");
         }
-        JsonNode summary = Files.isRegularFile(summaryFile) ? JSON.readTree(summaryFile.toFile()) : JSON.nullNode();
+        JsonNode summary = Files.isRegularFile(summaryFile) ? readJson(summaryFile) : JSON.nullNode();
         Config config = config(summary.path("config"));
 
         Map<String, List<Window>> windows = new TreeMap<>();
@@ -211,6 +211,25 @@ record RunData(
                 publishedPoints(summary.path("published_by_slo")));
     }
 
+    /** A JSON file of the run; one that does not parse is named with its line. */
+    private static JsonNode readJson(Path f) throws IOException {
+        try {
+            return JSON.readTree(f.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new ReportInputException(f + (line > 0 ? ":" + line : "") + ": not JSON (" + firstLine(e.getOriginalMessage())
+                    + ")", e);
+        }
+    }
+
+    private static String firstLine(String m) {
+        if (m == null) {
+            return "";
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
     private static Map<String, PublishedPoint> publishedPoints(JsonNode n) {
         Map<String, PublishedPoint> out = new LinkedHashMap<>();
         n.fields().forEachRemaining(e -> out.put(e.getKey(), new PublishedPoint(e.getValue().path("id").asText(),
@@ -242,7 +261,7 @@ record RunData(
                 try {
                     each.accept(JSON.readTree(line));
                 } catch (IOException | RuntimeException e) {
-                    throw new IOException(f.getFileName() + " line " + no + ": " + e.getMessage(), e);
+                    throw new ReportInputException(f + ":" + no + ": " + firstLine(e.getMessage()), e);
                 }
             }
         } catch (UncheckedIOException e) {
@@ -268,7 +287,7 @@ record RunData(
         if (!Files.isRegularFile(f)) {
             return RunInfo.empty();
         }
-        JsonNode n = JSON.readTree(f.toFile());
+        JsonNode n = readJson(f);
         return new RunInfo(dbl(n, "wall_seconds"), integer(n, "parallelism"), text(n, "java"),
                 integer(n, "available_processors"), text(n, "flink"), text(n, "kafka"));
     }
@@ -327,7 +346,7 @@ record RunData(
     private static Sweep sweep(Path f, Config config, Map<String, ScenarioSummary> summaries, List<String> scenarios)
             throws IOException {
         if (Files.isRegularFile(f)) {
-            Sweep fromFile = sweepFile(JSON.readTree(f.toFile()));
+            Sweep fromFile = sweepFile(readJson(f));
             if (!fromFile.points().isEmpty()) {
                 return fromFile;
             }
@@ -409,7 +428,7 @@ record RunData(
         if (!Files.isRegularFile(f)) {
             return out;
         }
-        JsonNode n = JSON.readTree(f.toFile());
+        JsonNode n = readJson(f);
         Iterator<Map.Entry<String, JsonNode>> it = n.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
