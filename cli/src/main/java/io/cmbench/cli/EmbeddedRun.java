@@ -296,8 +296,8 @@ final class EmbeddedRun {
     private Map<String, Object> configMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seed", cfg.seed());
-        m.put("duration_s", cfg.durationSeconds());
-        m.put("rate_per_s", cfg.requestsPerSec());
+        m.put("duration_s", cfg.durationSeconds() > 0 ? cfg.durationSeconds() : null); // null: the workload's own end
+        m.put("rate_per_s", cfg.workload() == null ? cfg.requestsPerSec() : null); // a workload has its own arrivals
         m.put("prompt_tokens", cfg.promptTokens());
         m.put("output_tokens", cfg.outputTokens());
         m.put("workload", cfg.workloadLabel()); // builtin:NAME or the file as given: the same bytes wherever it runs

@@ -82,8 +82,11 @@ final class InputChecks {
     /** What a workload offers, read in full now: its longest request and how many requests it may send. */
     record Workload(WorkloadSpec spec, String label, long longestRequestTokens, double requests) {}
 
-    /** {@code --workload FILE|NAME}: a file or a built-in name, loaded and read in full (a trace too). */
-    static Workload workload(CommandSpec spec, String value) {
+    /**
+     * {@code --workload FILE|NAME}: a file or a built-in name, loaded and read in full (a trace too), over
+     * {@code durationSeconds} when given (null: the workload's own duration).
+     */
+    static Workload workload(CommandSpec spec, String value, Double durationSeconds) {
         WorkloadArgument arg = WorkloadArgument.of(value);
         if (arg.unknown()) {
             throw error(spec, "--workload", "no such file, and not a built-in (" + String.join(", ", WorkloadSpec.BUILTIN)
@@ -97,6 +100,9 @@ final class InputChecks {
             w = arg.load();
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), "--workload: " + named(e, value));
+        }
+        if (durationSeconds != null) {
+            w = w.withDurationMicros(Math.round(durationSeconds * 1e6));
         }
         return offers(spec, "--workload", value, arg.label(), w);
     }

@@ -31,9 +31,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "42")
     long seed;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Simulated seconds of arrivals (default: ${DEFAULT-VALUE}).",
-            defaultValue = "60")
-    double durationSeconds;
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Simulated seconds of arrivals (default: 60; with --workload: the workload's own, which this overrides).")
+    Double durationOption;
+
+    static final double DEFAULT_DURATION_SECONDS = 60;
 
     @Option(names = "--rate", paramLabel = "REQ_PER_S|paper",
             description = {"Poisson arrival rate, requests per simulated second, or 'paper' (default): 5 % above the rate",
@@ -161,6 +163,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     RunConfig config() throws IOException {
+        double durationSeconds = durationOption != null ? durationOption : DEFAULT_DURATION_SECONDS;
         InputChecks.duration(spec, durationSeconds);
         Options.require(spec, promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
         Options.require(spec, outputTokens > 0, "--output-tokens", outputTokens, "must be > 0");
@@ -173,7 +176,12 @@ final class RunCommand implements Callable<Integer> {
         Options.calibration(spec, calibration);
         Options.require(spec, kafkaPort >= 0 && kafkaPort <= 65535, "--kafka-port", kafkaPort, "must be a port number");
         Properties kafkaProperties = InputChecks.kafkaOptions(spec, bootstrap, clientProperties);
-        InputChecks.Workload work = workload == null ? null : InputChecks.workload(spec, workload);
+        InputChecks.Workload work = workload == null ? null : InputChecks.workload(spec, workload, durationOption);
+        if (work != null && durationOption == null) {
+            // the workload's own span; 0 = bounded by its request count or its trace, not by time
+            long own = work.spec().durationMicros();
+            durationSeconds = own == Long.MAX_VALUE ? 0 : own / 1e6;
+        }
         long longestRequest = work != null ? work.longestRequestTokens() : (long) promptTokens + outputTokens;
         String kvWhere = work != null ? "--workload" : "--prompt-tokens/--output-tokens";
         boolean paperRate = rate.trim().equalsIgnoreCase(PAPER_RATE) && workload == null;

@@ -130,10 +130,16 @@ record RunConfig(
         return workload == null ? null : WorkloadArgument.of(workload).label();
     }
 
-    /** The workload this run generates. */
+    /**
+     * The workload this run generates: Poisson arrivals, or the {@code --workload} over {@code durationSeconds} (0: the
+     * workload's own end, its request count or its trace's last line).
+     */
     WorkloadSpec workloadSpec() {
-        return workload != null ? WorkloadArgument.of(workload).load()
-                : WorkloadSpec.poisson(requestsPerSec, durationMicros(), promptTokens, outputTokens);
+        if (workload == null) {
+            return WorkloadSpec.poisson(requestsPerSec, durationMicros(), promptTokens, outputTokens);
+        }
+        WorkloadSpec w = WorkloadArgument.of(workload).load();
+        return durationSeconds > 0 ? w.withDurationMicros(durationMicros()) : w;
     }
 
     long durationMicros() {
