@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code cmbench bench generator|pipeline}: throughput benchmarks, reported with the cores and memory they cost. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks (commands, not tests): the generator against Kafka's own producer tool, and the whole pipeline.",
+        description = "Benchmarks (commands, not tests) of the generator, the whole pipeline and the analytics job.",
         subcommands = {BenchCommand.Generator.class, BenchCommand.Pipeline.class, BenchCommand.Analytics.class})
 final class BenchCommand {
 
@@ -65,7 +65,7 @@ final class BenchCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--records", defaultValue = "500000", description = "Records per tool (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--records", paramLabel = "N", defaultValue = "500000", description = "Records per tool (default: ${DEFAULT-VALUE}).")
         long records;
 
 
@@ -174,13 +174,13 @@ final class BenchCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--duration", defaultValue = "120", description = "Simulated seconds of arrivals (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "120", description = "Simulated seconds of arrivals (default: ${DEFAULT-VALUE}).")
         double duration;
 
-        @Option(names = "--mode", defaultValue = "decode-only", description = "decode-only | full (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--mode", paramLabel = "MODE", defaultValue = "decode-only", description = "decode-only | full (default: ${DEFAULT-VALUE}).")
         String mode;
 
-        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
         @Option(names = "--calibration", paramLabel = "VARIANT", defaultValue = "calibrated",
@@ -269,10 +269,10 @@ final class BenchCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--completions", defaultValue = "1000000", description = "Completion records (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--completions", paramLabel = "N", defaultValue = "1000000", description = "Completion records (default: ${DEFAULT-VALUE}).")
         int completions;
 
-        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
 

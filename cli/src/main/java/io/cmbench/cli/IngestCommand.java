@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
  * starts the embedded broker, runs the analytics and prints the tables like {@code run}.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Publish measured per-request timings (CSV or JSONL, see docs/INGEST.md) as completions and",
-                "run the SLO analytics on them (embedded), or only publish them to --bootstrap."})
+        description = {"Run the SLO analytics and the report on timings measured on a real serving system.",
+                "FILE holds one request per CSV row or JSON line (the format: docs/INGEST.md). With --bootstrap the"
+                        + " timings are only published, as completions, to that Kafka cluster."})
 final class IngestCommand implements Callable<Integer> {
 
     @Spec
@@ -31,16 +32,16 @@ final class IngestCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Timings file (.csv or .jsonl).")
     Path file;
 
-    @Option(names = "--format", description = "csv | jsonl (default: from the file name).")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "csv | jsonl (default: from the file name).")
     String format;
 
-    @Option(names = "--decode-npus", required = true, description = "NPUs (or GPUs) that served the decode phase: the per-NPU denominator.")
+    @Option(names = "--decode-npus", paramLabel = "N", required = true, description = "NPUs (or GPUs) that served the decode phase: the per-NPU denominator.")
     int decodeNpus;
 
-    @Option(names = "--prefill-npus", description = "NPUs that served the prefill phase (default: --decode-npus, a colocated system).")
+    @Option(names = "--prefill-npus", paramLabel = "N", description = "NPUs that served the prefill phase (default: --decode-npus, a colocated system).")
     Integer prefillNpus;
 
-    @Option(names = "--scenario", defaultValue = "measured", description = "Scenario name in the results (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "measured", description = "Scenario name in the results (default: ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Only publish to this Kafka cluster's completions topic.")
@@ -49,16 +50,16 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--client-properties", paramLabel = "FILE", description = "Kafka client properties for every client.")
     Path clientProperties;
 
-    @Option(names = "--window", defaultValue = "10", description = "Tumbling window, seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--window", paramLabel = "SECONDS", defaultValue = "10", description = "Tumbling window, seconds (default: ${DEFAULT-VALUE}).")
     double windowSeconds;
 
-    @Option(names = "--slo", split = ",", defaultValue = "tpot15,tpot50", description = "SLOs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--slo", paramLabel = "SLO", split = ",", defaultValue = "tpot15,tpot50", description = "SLOs (default: ${DEFAULT-VALUE}).")
     List<String> slos;
 
-    @Option(names = "--warmup-windows", defaultValue = "0", description = "Windows left out of the summary at the start (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-windows", paramLabel = "N", defaultValue = "0", description = "Windows left out of the summary at the start (default: ${DEFAULT-VALUE}).")
     int warmupWindows;
 
-    @Option(names = "--drain-windows", defaultValue = "0", description = "Windows left out of the summary at the end (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-windows", paramLabel = "N", defaultValue = "0", description = "Windows left out of the summary at the end (default: ${DEFAULT-VALUE}).")
     int drainWindows;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/ingest-<timestamp>).")

@@ -37,8 +37,18 @@ public final class Main {
         cl.addSubcommand("model", new ModelCommand());
         cl.addSubcommand("cluster", new ClusterCommand());
         inheritVersion(cl, cl.getCommandSpec().version());
+        abbreviateSynopsis(cl);
         CommandErrors.install(cl);
         return cl;
+    }
+
+    /**
+     * "Usage: cmbench run [OPTIONS]": the options are listed below it anyway, and a synopsis of two dozen options wraps
+     * inside them.
+     */
+    private static void abbreviateSynopsis(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        cl.getSubcommands().values().forEach(Main::abbreviateSynopsis);
     }
 
     /** Every subcommand's --version prints the launcher's version (picocli prints nothing for a command without one). */

@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
  * cluster keeps writing.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write a self-contained HTML report (works offline) from a run's output directory (--in),",
-                "or from an slo-windows topic (--from-topic TOPIC --bootstrap HOST:PORT)."})
+        description = {"Write a self-contained HTML report (works offline) of a run or of an SLO windows topic.",
+                "From a run's output directory (--in DIR) or from the windows a running analytics job writes"
+                        + " (--from-topic TOPIC --bootstrap HOST:PORT)."})
 final class ReportFromTopicCommand implements Callable<Integer> {
 
     @Spec
@@ -44,7 +45,7 @@ final class ReportFromTopicCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Report file (default: DIR/report.html).")
     Path out;
 
-    @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Read the SLO windows from this topic (e.g. cmbench.slo-windows).")
+    @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Read the SLO windows from this Kafka topic (a run writes them to PREFIX.slo-windows).")
     String topic;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka cluster of --from-topic.")
@@ -53,10 +54,10 @@ final class ReportFromTopicCommand implements Callable<Integer> {
     @Option(names = "--client-properties", paramLabel = "FILE", description = "Kafka client properties (e.g. SASL).")
     Path clientProperties;
 
-    @Option(names = "--warmup-windows", defaultValue = "0", description = "Windows left out of the summary at the start (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-windows", paramLabel = "N", defaultValue = "0", description = "Windows left out of the summary at the start (default: ${DEFAULT-VALUE}).")
     int warmupWindows;
 
-    @Option(names = "--drain-windows", defaultValue = "0", description = "Windows left out of the summary at the end (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-windows", paramLabel = "N", defaultValue = "0", description = "Windows left out of the summary at the end (default: ${DEFAULT-VALUE}).")
     int drainWindows;
 
     @Override

@@ -20,15 +20,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code cmbench run}: the whole pipeline, embedded, for a bounded span of simulated time. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the benchmark end to end: a real Kafka broker (KRaft, 127.0.0.1), the load generator,",
-                "the serving emulation and the SLO analytics on a Flink MiniCluster; prints per-window and",
-                "overall tok/s per NPU and goodput, and writes summary.json and completions.jsonl to --out."})
+        description = {"Run the benchmark end to end: Kafka, load generator, serving emulation and SLO analytics.",
+                "A real Kafka broker (KRaft) on 127.0.0.1 and a Flink MiniCluster, unless --bootstrap and --cluster name"
+                        + " running ones. Prints the output tok/s per NPU and the goodput per window and overall, and"
+                        + " writes the summary, the completions and the HTML report to --out."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "42")
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "42")
     long seed;
 
     @Option(names = "--duration", paramLabel = "SECONDS",
@@ -38,18 +39,18 @@ final class RunCommand implements Callable<Integer> {
     static final double DEFAULT_DURATION_SECONDS = 60;
 
     @Option(names = "--rate", paramLabel = "REQ_PER_S|paper",
-            description = {"Poisson arrival rate, requests per simulated second, or 'paper' (default): 5 % above the rate",
-                    "the decode pool completes at its batch cap (the paper's 50 ms operating point: 160 NPUs at 96",
-                    "per NPU), from the cost model, so the pool stays at its cap. A low-load run: e.g. --rate 100."},
+            description = "Poisson arrival rate, requests per simulated second, or 'paper' (default): 5 %% above the rate"
+                    + " the decode pool completes at its batch cap (the paper's 50 ms operating point: 160 NPUs at 96"
+                    + " per NPU), from the cost model, so the pool stays at its cap. A low-load run: e.g. --rate 100.",
             defaultValue = PAPER_RATE)
     String rate;
 
     static final String PAPER_RATE = "paper";
 
-    @Option(names = "--prompt-tokens", description = "Prompt length (default: ${DEFAULT-VALUE}).", defaultValue = "4096")
+    @Option(names = "--prompt-tokens", paramLabel = "N", description = "Prompt length (default: ${DEFAULT-VALUE}).", defaultValue = "4096")
     int promptTokens;
 
-    @Option(names = "--output-tokens", description = "Output length (default: ${DEFAULT-VALUE}).", defaultValue = "256")
+    @Option(names = "--output-tokens", paramLabel = "N", description = "Output length (default: ${DEFAULT-VALUE}).", defaultValue = "256")
     int outputTokens;
 
     @Option(names = "--workload", paramLabel = "FILE|NAME",
@@ -57,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
                     + " overrides --rate, --prompt-tokens and --output-tokens.")
     String workload;
 
-    @Option(names = "--parallelism", description = "Flink parallelism (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    @Option(names = "--parallelism", paramLabel = "N", description = "Flink parallelism (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     int parallelism;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<timestamp>).")
@@ -67,33 +68,33 @@ final class RunCommand implements Callable<Integer> {
             defaultValue = "10")
     double windowSeconds;
 
-    @Option(names = "--slo", split = ",", description = "SLOs, e.g. tpot15,tpot50 or tpot15+ttft1500 (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--slo", paramLabel = "SLO", split = ",", description = "SLOs, e.g. tpot15,tpot50 or tpot15+ttft1500 (default: ${DEFAULT-VALUE}).",
             defaultValue = "tpot15,tpot50")
     List<String> slos;
 
     @Option(names = "--warmup-windows", paramLabel = "N|auto",
-            description = {"Windows left out of the overall summary at the start, or 'auto' (default): 1, and at --rate paper",
-                    "those that begin before the decode pool is full (the cost model's fill time)."},
+            description = "Windows left out of the overall summary at the start, or 'auto' (default): 1, and at --rate"
+                    + " paper those that begin before the decode pool is full (the cost model's fill time).",
             defaultValue = "auto")
     String warmupWindows;
 
     @Option(names = "--drain-windows", paramLabel = "N|auto", defaultValue = "auto",
-            description = {"Windows left out of the overall summary at the end, or 'auto' (default): every window that",
-                    "starts once arrivals have stopped (the pool drains there, faster than in steady state)."})
+            description = "Windows left out of the overall summary at the end, or 'auto' (default): every window that"
+                    + " starts once arrivals have stopped (the pool drains there, faster than in steady state).")
     String drainWindows;
 
-    @Option(names = "--mode", defaultValue = "auto",
-            description = {"full | decode-only | prefill-only | auto (default): decode-only at --rate paper (requests arrive",
-                    "with their KV in place, as in the paper's decode measurement: its 96 prefill NPUs feed about a",
-                    "seventh of that rate of 4,096-token prompts), full otherwise."})
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto",
+            description = "full | decode-only | prefill-only | auto (default): decode-only at --rate paper (requests"
+                    + " arrive with their KV in place, as in the paper's decode measurement: its 96 prefill NPUs feed"
+                    + " about a seventh of that rate of 4,096-token prompts), full otherwise.")
     String mode;
 
     @Option(names = "--scenarios", paramLabel = "FILE|NAME",
-            description = {"Scenarios the same traffic fans out to: a YAML file or a shipped set (paper, cm384-vs-h800);",
-                    "default: the paper's deployment."})
+            description = "Scenarios the same traffic fans out to: a YAML file or a shipped set (paper, cm384-vs-h800);"
+                    + " default: the paper's deployment.")
     String scenarios;
 
-    @Option(names = "--batch-per-npu",
+    @Option(names = "--batch-per-npu", paramLabel = "N",
             description = "Override the decode batch cap per NPU; 0 (the default) keeps the deployment's (96 for the paper's).",
             defaultValue = "0")
     int batchPerNpu;
@@ -103,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
                     + "calibration layer) or physics (nothing fitted) (default: ${DEFAULT-VALUE}).")
     String calibration;
 
-    @Option(names = "--kafka-port", description = "Port of the embedded broker (default: a free port).", defaultValue = "0")
+    @Option(names = "--kafka-port", paramLabel = "PORT", description = "Port of the embedded broker (default: a free port).", defaultValue = "0")
     int kafkaPort;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this Kafka cluster instead of starting a broker.")
@@ -120,9 +121,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Checkpoint interval; > 0 also makes the Kafka sinks exactly-once (default: 2000 with --cluster, off embedded).")
     long checkpointIntervalMillis;
 
-    @Option(names = "--topic-prefix", defaultValue = "cmbench",
-            description = {"Topics are PREFIX.requests, PREFIX.completions, ... (default: ${DEFAULT-VALUE}); a run needs empty",
-                    "topics and holds the prefix (topic PREFIX.claim) while it runs: a second run on it is refused."})
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "cmbench",
+            description = "Topics are PREFIX.requests, PREFIX.completions, ... (default: ${DEFAULT-VALUE}); a run needs"
+                    + " empty topics and holds the prefix (topic PREFIX.claim) while it runs: a second run on it is refused.")
     String topicPrefix;
 
     @Option(names = "--quiet", description = "Only the final tables.")

@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
  * With {@code --pool prefill} it saturates the prefill pool (prefill-only mode) and reports prefill tok/s per NPU.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Find the max goodput per NPU under each SLO over decode batch caps (one pipeline run),",
-                "or the saturated prefill throughput per NPU (--pool prefill)."})
+        description = {"Find the max goodput per NPU under each SLO over decode batch caps, in one pipeline run.",
+                "Decode-only: the cost model proposes the operating points, the emulation measures them. With --pool"
+                        + " prefill: the saturated prefill throughput per NPU."})
 final class SweepCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -43,37 +44,36 @@ final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pool", description = "decode | prefill (default: ${DEFAULT-VALUE}).", defaultValue = "decode")
+    @Option(names = "--pool", paramLabel = "POOL", description = "decode | prefill (default: ${DEFAULT-VALUE}).", defaultValue = "decode")
     String pool;
 
-    @Option(names = "--prompt-tokens", defaultValue = "4096", description = "Prompt length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "4096", description = "Prompt length (default: ${DEFAULT-VALUE}).")
     int promptTokens;
 
-    @Option(names = "--output-tokens", defaultValue = "256", description = "Output length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output-tokens", paramLabel = "N", defaultValue = "256", description = "Output length (default: ${DEFAULT-VALUE}).")
     int outputTokens;
 
-    @Option(names = "--slo", split = ",", defaultValue = "tpot15,tpot50", description = "SLOs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--slo", paramLabel = "SLO", split = ",", defaultValue = "tpot15,tpot50", description = "SLOs (default: ${DEFAULT-VALUE}).")
     List<String> slos;
 
-    @Option(names = "--batch-per-npu", split = ",", defaultValue = "auto",
-            description = {"Decode batch caps per NPU to sweep, or 'auto' (default): for each SLO the cost model's",
-                    "largest batch b meeting it (up to what HBM holds with the dispatch/combine buffers sized for",
-                    "the batch, also above the deployment's cap), b/2, 3b/4, b-1, b+1, plus the deployment's cap —",
-                    "the model proposes, the emulation measures."})
+    @Option(names = "--batch-per-npu", paramLabel = "N", split = ",", defaultValue = "auto",
+            description = "Decode batch caps per NPU to sweep, or 'auto' (default): for each SLO the cost model's"
+                    + " largest batch b meeting it (up to what HBM holds with the dispatch/combine buffers sized for the"
+                    + " batch, also above the deployment's cap), b/2, 3b/4, b-1, b+1, plus the deployment's cap.")
     List<String> batchCaps;
 
-    @Option(names = "--lifetimes", defaultValue = "6",
+    @Option(names = "--lifetimes", paramLabel = "N", defaultValue = "6",
             description = "Simulated span in request lifetimes at the largest batch (default: ${DEFAULT-VALUE}).")
     double lifetimes;
 
-    @Option(names = "--overload", defaultValue = "1.2",
+    @Option(names = "--overload", paramLabel = "X", defaultValue = "1.2",
             description = "Offered load / the model's capacity at the largest operating point (default: ${DEFAULT-VALUE}).")
     double overload;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/sweep-<timestamp>).")

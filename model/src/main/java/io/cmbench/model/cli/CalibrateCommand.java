@@ -34,11 +34,13 @@ public final class CalibrateCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--measurements", paramLabel = "FILE",
-            description = "measurements YAML (default: the profile's shipped model/src/main/resources/cmbench/measurements/P.yaml)")
+            description = "measurements YAML (default: the profile's shipped one, cmbench/measurements/P.yaml in the"
+                    + " model's resources)")
     String measurements;
 
     @Option(names = "--output", paramLabel = "FILE",
-            description = "calibration file to write (default: model/src/main/resources/cmbench/calibrations/P.yaml under the working directory)")
+            description = "calibration file to write (default: the model's resource cmbench/calibrations/P.yaml, under the"
+                    + " repository root as the working directory)")
     String output;
 
     @Option(names = "--no-write", description = "print only, do not write the file")
