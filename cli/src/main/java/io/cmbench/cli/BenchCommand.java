@@ -227,7 +227,7 @@ final class BenchCommand {
                 EmbeddedRun.Result result = new EmbeddedRun(cfg, System.out).run();
                 double wall = meter.wallSeconds() - wallBefore;
                 double cpu = meter.cpuSecondsUsed() - cpuBefore;
-                double simSeconds = result.completions().stream().mapToLong(c -> c.getLastTokenMicros()).max().orElse(0) / 1e6;
+                double simSeconds = result.lastTokenMicros() / 1e6;
                 double pipelineSeconds = result.phaseSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
                 r.put("mode", m.name());
                 r.put("calibration", calibration);

@@ -151,12 +151,12 @@ final class RunCommand implements Callable<Integer> {
         } else {
             SummaryTable.printWindows(stdout, r.windows(), cfg.slos().stream().map(SloSpec::name).toList());
             SummaryTable.printSummaries(stdout, r.summaries(), modelVariants(cfg),
-                    PublishedReferences.lines(PublishedReferences.forRun(cfg)), cfg.mode() != EmulationMode.DECODE_ONLY);
+                    PublishedReferences.lines(PublishedReferences.forRun(cfg)));
         }
         // every request is emulated once per scenario: completions count all scenarios together
         int scenarioCount = cfg.scenarios().size();
         stdout.printf("%n%,d requests generated, %,d completions over %d scenario%s, %,d dead letters%n", r.requests(),
-                r.completions().size(), scenarioCount, scenarioCount == 1 ? "" : "s", r.deadLetters().size());
+                r.completionCount(), scenarioCount, scenarioCount == 1 ? "" : "s", r.deadLetters().size());
         Path report = io.cmbench.report.ReportWriter.write(r.outDir());
         stdout.printf("results: %s (summary.json, completions.jsonl, slo-windows.jsonl)%n", r.outDir().toAbsolutePath());
         stdout.printf("report:  %s%n", report.toAbsolutePath());

@@ -24,6 +24,8 @@ import java.util.Properties;
  * submitted (the shaded job jar) to that session cluster's REST API. {@code checkpointIntervalMillis > 0} turns
  * checkpointing and with it exactly-once Kafka sinks on. {@code kafkaPropertiesFile} is the file the client
  * properties came from (handed to cluster jobs by path, so credentials stay out of program arguments).
+ * {@code perRequestOutput}: the run keeps every completion and writes completions.jsonl (a sweep's default is not to:
+ * it aggregates them as they are read, so its memory does not grow with the requests).
  */
 record RunConfig(
         long seed,
@@ -48,7 +50,8 @@ record RunConfig(
         Path kafkaPropertiesFile,
         long checkpointIntervalMillis,
         String topicPrefix,
-        String scenariosSource) {
+        String scenariosSource,
+        boolean perRequestOutput) {
 
     /** {@code drainWindows}: leave out every window that starts once arrivals have stopped. */
     static final int DRAIN_AUTO = -1;
@@ -60,7 +63,27 @@ record RunConfig(
               List<ScenarioSpec> scenarios, EmulationMode mode, boolean quiet) {
         this(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism, outDir,
                 windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties, scenarios,
-                mode, quiet, null, null, 0L, "cmbench", null);
+                mode, quiet, null, null, 0L, "cmbench", null, true);
+    }
+
+    /** Every component but {@code perRequestOutput}, which is on. */
+    RunConfig(long seed, double durationSeconds, double requestsPerSec, int promptTokens, int outputTokens,
+              String workload, int parallelism, Path outDir, double windowSeconds, List<SloSpec> slos,
+              int warmupWindows, int drainWindows, int kafkaPort, String bootstrapServers, Properties kafkaProperties,
+              List<ScenarioSpec> scenarios, EmulationMode mode, boolean quiet, String clusterRestAddress,
+              Path kafkaPropertiesFile, long checkpointIntervalMillis, String topicPrefix, String scenariosSource) {
+        this(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism, outDir,
+                windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties, scenarios,
+                mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix,
+                scenariosSource, true);
+    }
+
+    /** The same run, keeping every completion and writing completions.jsonl, or not. */
+    RunConfig withPerRequestOutput(boolean keep) {
+        return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
+                outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
+                scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix,
+                scenariosSource, keep);
     }
 
     /**
@@ -71,7 +94,7 @@ record RunConfig(
         List<ScenarioSpec> specs = ScenarioFiles.resolve(source).stream().map(Scenario::spec).toList();
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                specs, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, source);
+                specs, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, source, perRequestOutput);
     }
 
     /** The same run with every scenario on the cost model variant {@code calibrated} or {@code physics}. */
@@ -79,7 +102,7 @@ record RunConfig(
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
                 scenarios.stream().map(s -> s.withCalibration(variant)).toList(), mode, quiet, clusterRestAddress,
-                kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, scenariosSource);
+                kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, scenariosSource, perRequestOutput);
     }
 
     /**
@@ -102,27 +125,27 @@ record RunConfig(
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 dir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
                 scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix,
-                scenariosSource);
+                scenariosSource, perRequestOutput);
     }
 
     RunConfig withTopicPrefix(String prefix) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
                 scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, prefix,
-                scenariosSource);
+                scenariosSource, perRequestOutput);
     }
 
     /** The same run with the Flink jobs submitted to a session cluster, checkpointing every interval. */
     RunConfig onCluster(String restAddress, long checkpointMillis) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                scenarios, mode, quiet, restAddress, kafkaPropertiesFile, checkpointMillis, topicPrefix, scenariosSource);
+                scenarios, mode, quiet, restAddress, kafkaPropertiesFile, checkpointMillis, topicPrefix, scenariosSource, perRequestOutput);
     }
 
     RunConfig withCheckpointing(long checkpointMillis, Path propertiesFile) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                scenarios, mode, quiet, clusterRestAddress, propertiesFile, checkpointMillis, topicPrefix, scenariosSource);
+                scenarios, mode, quiet, clusterRestAddress, propertiesFile, checkpointMillis, topicPrefix, scenariosSource, perRequestOutput);
     }
 
     /** How results name the workload: its file as given, {@code builtin:NAME}, or null for Poisson arrivals. */

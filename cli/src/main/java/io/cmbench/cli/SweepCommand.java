@@ -82,6 +82,11 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON only.")
     boolean json;
 
+    @Option(names = "--per-request",
+            description = "Also write completions.jsonl, one line per request and operating point (hundreds of MB at the"
+                    + " defaults, and the run holds them all in memory); without it the completions are only counted.")
+    boolean perRequest;
+
     @Option(names = "--calibration", paramLabel = "VARIANT", defaultValue = "calibrated",
             description = "Cost model variant, for the operating points and the emulation alike: calibrated (the physics "
                     + "plus the profile's fitted calibration layer) or physics (nothing fitted) (default: ${DEFAULT-VALUE}).")
@@ -135,7 +140,8 @@ final class SweepCommand implements Callable<Integer> {
 
         RunConfig cfg = new RunConfig(seed, duration, load.requestsPerSec, promptTokens, outputTokens, null, parallelism,
                 outDir, windowSeconds, List.copyOf(sloSpecs), edgeWindows, edgeWindows, 0, null, new Properties(),
-                scenarios, prefill ? EmulationMode.PREFILL_ONLY : EmulationMode.DECODE_ONLY, json);
+                scenarios, prefill ? EmulationMode.PREFILL_ONLY : EmulationMode.DECODE_ONLY, json)
+                .withPerRequestOutput(perRequest);
         EmbeddedRun.Result r = new EmbeddedRun(cfg, stdout).run();
 
         Map<String, Object> result = prefill ? prefillResult(r, base) : decodeResult(r, caps, sloSpecs);
