@@ -55,13 +55,15 @@ final class ClusterJobs {
         return submit(EMULATION, args);
     }
 
-    /** The run's time horizon as the emulation job's options (none for a run with no known last arrival). */
+    /** The run's time horizon and max lead as the emulation job's options (no horizon for an open-ended run). */
     static List<String> horizonArgs(EmulationJobConfig job) {
-        if (job.lastArrivalMicros() == EmulationJobConfig.NO_LAST_ARRIVAL) {
-            return List.of();
+        List<String> args = new ArrayList<>();
+        if (job.lastArrivalMicros() != EmulationJobConfig.NO_LAST_ARRIVAL) {
+            args.addAll(List.of("--last-arrival-micros", Long.toString(job.lastArrivalMicros()),
+                    "--arrival-allowance-micros", Long.toString(job.arrivalAllowanceMicros())));
         }
-        return List.of("--last-arrival-micros", Long.toString(job.lastArrivalMicros()),
-                "--arrival-allowance-micros", Long.toString(job.arrivalAllowanceMicros()));
+        args.addAll(List.of("--max-lead-micros", Long.toString(job.maxLeadMicros())));
+        return args;
     }
 
     /** Submits the bounded analytics job; returns its job id. */

@@ -184,8 +184,11 @@ final class EmbeddedRun {
         }
     }
 
-    /** What the generator wrote: the request count and the end of its span (the run's last arrival). */
-    private record Generated(long requests, long lastArrivalMicros) {}
+    /**
+     * What the generator wrote: the request count, the end of its span (the run's last arrival) and how often every
+     * partition got a heartbeat.
+     */
+    private record Generated(long requests, long lastArrivalMicros, long heartbeatIntervalMicros) {}
 
     private Generated generate(String bootstrap, KafkaTopics topics) throws Exception {
         WorkloadSpec spec = cfg.workloadSpec();
@@ -201,14 +204,15 @@ final class EmbeddedRun {
         }
         say("generated %,d requests (+%,d heartbeats) in %.1f s (%,.0f records/s)", stream.requestsEmitted(),
                 stream.heartbeatsEmitted(), stats.wallSeconds(), stats.records() / Math.max(1e-9, stats.wallSeconds()));
-        return new Generated(stream.requestsEmitted(), stream.lastEventMicros());
+        return new Generated(stream.requestsEmitted(), stream.lastEventMicros(), spec.heartbeatIntervalMicros());
     }
 
     private void emulate(String bootstrap, KafkaTopics topics, Generated generated) throws Exception {
         long records = generated.requests();
         // the run's time horizon is part of its contract: nothing after its last arrival (plus the allowance) counts
         EmulationJobConfig job = cfg.emulationJob(bootstrap)
-                .withHorizon(generated.lastArrivalMicros(), EmulationJobConfig.DEFAULT_ARRIVAL_ALLOWANCE_MICROS);
+                .withHorizon(generated.lastArrivalMicros(), EmulationJobConfig.DEFAULT_ARRIVAL_ALLOWANCE_MICROS)
+                .withMaxLead(io.cmbench.schemas.RequestRules.maxLeadCovering(generated.heartbeatIntervalMicros()));
         job.validate();
         say("serving emulation on %s (parallelism %d, %d scenario(s)) ...", where(), cfg.parallelism(),
                 cfg.scenarios().size());

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -25,6 +26,7 @@ import picocli.CommandLine;
  * {@code --calibration calibrated|physics}: every scenario of a run gets the variant (a scenario file's too), it
  * reaches the emulation job (embedded, and as cluster arguments), and the outputs name it.
  */
+@Tag("integration")
 class CalibrationOptionTest {
 
     @TempDir

@@ -7,6 +7,7 @@ import io.cmbench.cluster.ClusterSpec;
 import io.cmbench.cluster.LocalCluster;
 import io.cmbench.cluster.kafka.EmbeddedKafkaBroker;
 import io.cmbench.cluster.kafka.TopicReader;
+import io.cmbench.cluster.rest.FlinkRestClient;
 import io.cmbench.jobs.EmulationMode;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.loadgen.KafkaRequestPublisher;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("integration")
 class DistributedRunTest {
 
     private static final List<SloSpec> SLOS = List.of(SloSpec.parse("tpot15"), SloSpec.parse("tpot50"));
@@ -133,17 +136,47 @@ class DistributedRunTest {
         });
         assertSameResults(undisturbedLargeRun(), run.out());
         assertThat(cluster.rest().failure(run.jobId())).as("the job saw the TaskManager die and restarted").isPresent();
+        assertThat(cluster.rest().restoredCheckpointId(run.jobId())).as("and restored its state from a checkpoint").isPresent();
     }
 
     @Test
     @Order(3)
     void brokerStoppedMidRunRecoversWithIdenticalResults() throws Exception {
+        // The jobs ride through a short outage (producers retry for up to 5 minutes) or, if a task fails, restart
+        // from a checkpoint. Either way the recovery must be visible: a restored checkpoint, or a checkpoint that could
+        // not finish while the broker was away (it failed, or completed only after the broker was back) followed by
+        // checkpoints completing again.
+        java.util.concurrent.atomic.AtomicReference<List<FlinkRestClient.CheckpointInfo>> during = new java.util.concurrent.atomic.AtomicReference<>();
+        long[] back = new long[1];
         Fault outage = jobId -> {
             cluster.stopKafka();
             sleep(5_000);
             cluster.startKafka();
+            back[0] = System.currentTimeMillis();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline && cluster.rest().restoredCheckpointId(jobId).isEmpty()) {
+                List<FlinkRestClient.CheckpointInfo> h = cluster.rest().checkpointHistory(jobId);
+                if (h.stream().anyMatch(c -> c.status().equals("COMPLETED") && c.triggerMillis() > back[0])) {
+                    during.set(h);
+                    break;
+                }
+                sleep(200);
+            }
         };
-        assertSameResults(undisturbedLargeRun(), interruptedLargeRun("brokerstop", outage).out());
+        Interrupted run = interruptedLargeRun("brokerstop", outage);
+        assertSameResults(undisturbedLargeRun(), run.out());
+        boolean restored = cluster.rest().restoredCheckpointId(run.jobId()).isPresent();
+        if (!restored) {
+            assertThat(during.get()).as("checkpoints completed again after the broker came back").isNotNull();
+            long outageStart = back[0] - 5_000;
+            assertThat(during.get()).as("a checkpoint was held up by the outage: %s", during.get()).anySatisfy(c -> {
+                assertThat(c.triggerMillis()).isLessThan(back[0]);
+                assertThat(c.status().equals("FAILED")
+                        || (c.status().equals("COMPLETED") && c.latestAckMillis() >= back[0] && c.triggerMillis() <= back[0]
+                            && c.latestAckMillis() >= outageStart)).isTrue();
+            });
+        }
+        System.out.println("RECOVERY brokerstop: " + (restored ? "restart from a checkpoint" : "rode through; checkpoints " + during.get()));
     }
 
     record Interrupted(String jobId, Path out) {}

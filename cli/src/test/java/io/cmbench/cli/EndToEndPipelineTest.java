@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * requests topic → emulation → completions topic → analytics → slo-windows topic, read back with a plain
  * KafkaConsumer and checked against numbers computed here, independently, from the completions.
  */
+@Tag("integration")
 class EndToEndPipelineTest {
 
     private static final long WINDOW_MICROS = 5_000_000L;

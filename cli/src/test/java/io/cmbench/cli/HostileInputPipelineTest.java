@@ -30,19 +30,24 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile records written at fixed offsets of a real requests topic (two partitions), among valid ones, read by the
  * emulation job on a Flink MiniCluster: every hostile record is dead-lettered with its reason, no valid request is
- * lost, and completions and dead letters are identical over repeated runs and at parallelism 1 and 2.
+ * lost, and completions and dead letters are identical over repeated runs and at parallelism 1 and 2. Among them,
+ * records inside the run's horizon but far ahead of their partition: accepted, each would have raised its
+ * partition's watermark and made the partition's valid records up to it late.
  */
+@Tag("integration")
 class HostileInputPipelineTest {
     private static final long STEP_MICROS = 100_000L;
     private static final int VALID = 200;
     private static final long LAST_ARRIVAL_MICROS = (VALID - 1) * STEP_MICROS;
     private static final long ALLOWANCE_MICROS = 1_000_000L;
     private static final String REQUESTS = "hostile.requests";
+    private static final long MAX_LEAD_MICROS = io.cmbench.schemas.RequestRules.DEFAULT_MAX_LEAD_MICROS;
 
     @TempDir
     Path tmp;
@@ -89,6 +94,22 @@ class HostileInputPipelineTest {
                                 "got " + beyond));
                     }
                 }
+                case 40 -> // inside the horizon, 11 s ahead of partition 0 (at 4 s): would make 55 valid records late
+                        w.add(new Written(0, bytes(request("ahead-15s", 15_000_000L)), "validate", "arrivalTimeMicros",
+                                "too far ahead: arrival 15000000 is more than the max lead of " + MAX_LEAD_MICROS
+                                        + " us after partition 0's position 4000000"));
+                case 60 -> { // a heartbeat can be hostile too: it moves the watermark like a request
+                    RequestEvent hb = RequestEvent.newBuilder().setKind(EventKind.HEARTBEAT).setRequestId("hb")
+                            .setArrivalTimeMicros(18_000_000L).setPromptTokens(0).setOutputTokens(0).build();
+                    w.add(new Written(0, bytes(hb), "validate", "arrivalTimeMicros",
+                            "too far ahead: arrival 18000000 is more than the max lead of " + MAX_LEAD_MICROS
+                                    + " us after partition 0's position 6000000"));
+                }
+                case 101 -> { // 1 us more than the max lead ahead of partition 1 (at 10.1 s)
+                    long ahead = at + MAX_LEAD_MICROS + 1;
+                    w.add(new Written(1, bytes(request("ahead-by-lead", ahead)), "validate", "arrivalTimeMicros",
+                            "too far ahead: arrival " + ahead + " is more than the max lead"));
+                }
                 case 61 -> {
                     w.add(new Written(1, bytes(request("far-1e15", 1_000_000_000_000_000L)), "validate",
                             "arrivalTimeMicros", "got 1000000000000000"));
@@ -126,7 +147,7 @@ class HostileInputPipelineTest {
             String bootstrap = broker.bootstrapServers();
             KafkaTopicAdmin.createTopics(bootstrap, new Properties(), List.of(REQUESTS), 2);
             List<Written> topic = topic();
-            List<long[]> offsets = write(bootstrap, topic);
+            List<long[]> offsets = write(bootstrap, REQUESTS, topic);
 
             int[] parallelisms = {2, 2, 2, 1};
             List<Run> runs = new ArrayList<>();
@@ -154,7 +175,7 @@ class HostileInputPipelineTest {
             hostile.sort(Comparator.<Integer>comparingLong(i -> offsets.get(i)[0]).thenComparingLong(i -> offsets.get(i)[1]));
             List<String> expected = hostile.stream().map(i -> topic.get(i).partition() + "/" + offsets.get(i)[1] + " "
                     + topic.get(i).stage() + " " + topic.get(i).field()).toList();
-            assertThat(expected).hasSize(12);
+            assertThat(expected).hasSize(15);
             assertThat(first.deadLetters()).extracting(d -> d.getSourcePartition() + "/" + d.getSourceOffset() + " "
                     + d.getStage() + " " + d.getField()).containsExactlyElementsOf(expected);
             for (DeadLetter d : first.deadLetters()) {
@@ -174,20 +195,24 @@ class HostileInputPipelineTest {
     }
 
     /** Writes the records in order; returns each one's (partition, offset), checked against the order written. */
-    private static List<long[]> write(String bootstrap, List<Written> topic) throws Exception {
+    static List<long[]> write(String bootstrap, String topicName, List<Written> topic) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1"); // idempotent, one batch in flight: in order
         List<long[]> offsets = new ArrayList<>();
         long[] next = new long[2];
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
             for (Written w : topic) {
-                RecordMetadata m = producer.send(new ProducerRecord<>(REQUESTS, w.partition(), null, w.value()))
-                        .get(60, TimeUnit.SECONDS);
-                assertThat(m.offset()).as("fixed offsets").isEqualTo(next[w.partition()]++);
-                offsets.add(new long[] {w.partition(), m.offset()});
+                sent.add(producer.send(new ProducerRecord<>(topicName, w.partition(), null, w.value())));
+            }
+            for (int i = 0; i < topic.size(); i++) {
+                RecordMetadata m = sent.get(i).get(60, TimeUnit.SECONDS);
+                int partition = topic.get(i).partition();
+                assertThat(m.offset()).as("fixed offsets").isEqualTo(next[partition]++);
+                offsets.add(new long[] {partition, m.offset()});
             }
         }
         return offsets;
@@ -212,7 +237,7 @@ class HostileInputPipelineTest {
         return new Run(completions, dead);
     }
 
-    private static Written writtenAt(List<Written> topic, List<long[]> offsets, int partition, long offset) {
+    static Written writtenAt(List<Written> topic, List<long[]> offsets, int partition, long offset) {
         for (int i = 0; i < topic.size(); i++) {
             if (offsets.get(i)[0] == partition && offsets.get(i)[1] == offset) {
                 return topic.get(i);
@@ -221,18 +246,18 @@ class HostileInputPipelineTest {
         throw new AssertionError("no record at " + partition + "/" + offset);
     }
 
-    private static byte[] toArray(ByteBuffer b) {
+    static byte[] toArray(ByteBuffer b) {
         ByteBuffer d = b.duplicate();
         byte[] out = new byte[d.remaining()];
         d.get(out);
         return out;
     }
 
-    private interface Decode<T> {
+    interface Decode<T> {
         T get() throws IOException;
     }
 
-    private static <T> T decode(Decode<T> d) {
+    static <T> T decode(Decode<T> d) {
         try {
             return d.get();
         } catch (IOException e) {

@@ -20,9 +20,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code cmbench report --from-topic}: the report of whatever SLO windows a topic holds (re-fired windows: latest wins). */
+@Tag("integration")
 class ReportFromTopicTest {
 
     @TempDir

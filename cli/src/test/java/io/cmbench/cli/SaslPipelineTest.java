@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the result readers authenticate; a client without credentials is refused; the password appears in no output
  * and no file of the run.
  */
+@Tag("integration")
 class SaslPipelineTest {
 
     @TempDir

@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A small decode sweep in one embedded pipeline run (real broker, MiniCluster): each operating point agrees with
  * the cost model, and the per-SLO answers are the maxima over the measured points by their definitions.
  */
+@Tag("integration")
 class SweepCommandTest {
     @TempDir
     static Path dir;

@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The `cluster` command's usage errors, and the start/status/stop paths that need no running cluster. */
+@Tag("integration")
 class ClusterCommandTest {
 
     @ParameterizedTest

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +20,6 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * There is no Docker engine on the build machines, so docker/docker-compose.yml is checked for consistency
@@ -40,7 +41,7 @@ class ComposeConsistencyTest {
     static void load() throws Exception {
         repo = TestSupport.repoRoot();
         docker = repo.resolve("docker");
-        Map<String, Object> compose = new Yaml().load(Files.readString(docker.resolve("docker-compose.yml")));
+        Map<String, Object> compose = yaml(Files.readString(docker.resolve("docker-compose.yml")));
         services = (Map<String, Map<String, Object>>) compose.get("services");
         pom = parentPom();
     }
@@ -102,7 +103,7 @@ class ComposeConsistencyTest {
     @Test
     @SuppressWarnings("unchecked")
     void prometheusScrapesFlinkServicesOnTheReporterPort() throws IOException {
-        Map<String, Object> prom = new Yaml().load(Files.readString(docker.resolve("prometheus/prometheus.yml")));
+        Map<String, Object> prom = yaml(Files.readString(docker.resolve("prometheus/prometheus.yml")));
         List<String> targets = new ArrayList<>();
         for (Map<String, Object> job : (List<Map<String, Object>>) prom.get("scrape_configs")) {
             for (Map<String, Object> sc : (List<Map<String, Object>>) job.getOrDefault("static_configs", List.of())) {
@@ -129,7 +130,7 @@ class ComposeConsistencyTest {
     @Test
     @SuppressWarnings("unchecked")
     void grafanaIsProvisionedWithThePrometheusDatasourceAndTheDashboards() throws IOException {
-        Map<String, Object> ds = new Yaml().load(Files.readString(
+        Map<String, Object> ds = yaml(Files.readString(
                 docker.resolve("grafana/provisioning/datasources/prometheus.yml")));
         Map<String, Object> source = ((List<Map<String, Object>>) ds.get("datasources")).get(0);
         assertThat(source.get("type")).isEqualTo("prometheus");
@@ -139,7 +140,7 @@ class ComposeConsistencyTest {
         assertThat(url.getPort()).isEqualTo(9090);
         assertThat(published("prometheus")).containsKey(9090);
 
-        Map<String, Object> dash = new Yaml().load(Files.readString(
+        Map<String, Object> dash = yaml(Files.readString(
                 docker.resolve("grafana/provisioning/dashboards/cmbench.yml")));
         Map<String, Object> provider = ((List<Map<String, Object>>) dash.get("providers")).get(0);
         String path = (String) ((Map<String, Object>) provider.get("options")).get("path");
@@ -275,4 +276,8 @@ class ComposeConsistencyTest {
         throw new AssertionError("no <" + tag + "> in the parent pom");
     }
 
+
+    private static Map<String, Object> yaml(String text) throws java.io.IOException {
+        return new YAMLMapper().readValue(text, new TypeReference<Map<String, Object>>() {});
+    }
 }

@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The Grafana dashboards of {@code dashboards/} against a REAL Prometheus (Debian's {@code /usr/bin/prometheus},
@@ -45,6 +47,7 @@ import org.yaml.snakeyaml.Yaml;
  *
  * <p>Never skips: a missing Prometheus or job jar is a failure with the reason.
  */
+@Tag("integration")
 class DashboardsPrometheusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -65,7 +68,7 @@ class DashboardsPrometheusTest {
     /** Datasource uid of the provisioned Prometheus datasource (docker/grafana/provisioning/datasources). */
     static String provisionedDatasourceUid() throws IOException {
         Path file = TestSupport.repoRoot().resolve("docker/grafana/provisioning/datasources/prometheus.yml");
-        Map<String, Object> doc = new Yaml().load(Files.readString(file));
+        Map<String, Object> doc = yaml(Files.readString(file));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> sources = (List<Map<String, Object>>) doc.get("datasources");
         return sources.stream().filter(s -> "prometheus".equals(s.get("type"))).map(s -> (String) s.get("uid"))
@@ -533,5 +536,9 @@ class DashboardsPrometheusTest {
                 Files.deleteIfExists(f);
             }
         }
+    }
+
+    private static Map<String, Object> yaml(String text) throws java.io.IOException {
+        return new YAMLMapper().readValue(text, new TypeReference<Map<String, Object>>() {});
     }
 }

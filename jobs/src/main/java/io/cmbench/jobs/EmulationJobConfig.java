@@ -30,11 +30,14 @@ import java.util.Set;
  *     the allowance it bounds the arrivals the job accepts ({@link #arrivalHorizonMicros()});
  *     {@link #NO_LAST_ARRIVAL} = unknown (an open-ended run: only {@link RequestRules#MAX_ARRIVAL_MICROS} applies)
  * @param arrivalAllowanceMicros how far past the last arrival a record may still arrive
+ * @param maxLeadMicros how far a record may arrive after the latest arrival or heartbeat already read from its Kafka
+ *     partition (0 before the first); one further ahead is dead-lettered before it can move a watermark
+ *     ({@link RequestRules#DEFAULT_MAX_LEAD_MICROS}); the generator's heartbeat interval must not exceed it
  */
 public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, List<ScenarioSpec> scenarios, long seed,
                                  EmulationMode mode, boolean bounded, Properties kafkaProperties,
                                  Map<String, ScenarioPolicies> policies, long lastArrivalMicros,
-                                 long arrivalAllowanceMicros) implements Serializable {
+                                 long arrivalAllowanceMicros, long maxLeadMicros) implements Serializable {
 
     /** {@code lastArrivalMicros} of a run whose end is not known in advance. */
     public static final long NO_LAST_ARRIVAL = -1;
@@ -52,7 +55,7 @@ public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, Li
                               EmulationMode mode, boolean bounded, Properties kafkaProperties,
                               Map<String, ScenarioPolicies> policies) {
         this(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, policies, NO_LAST_ARRIVAL,
-                DEFAULT_ARRIVAL_ALLOWANCE_MICROS);
+                DEFAULT_ARRIVAL_ALLOWANCE_MICROS, RequestRules.DEFAULT_MAX_LEAD_MICROS);
     }
 
     /** Every scenario with the default policies (least-loaded routing, EMS cache sized from DRAM). */
@@ -64,7 +67,13 @@ public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, Li
     /** The same configuration for a run whose last arrival is known, with that allowance past it. */
     public EmulationJobConfig withHorizon(long lastArrival, long allowance) {
         return new EmulationJobConfig(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, policies,
-                lastArrival, allowance);
+                lastArrival, allowance, maxLeadMicros);
+    }
+
+    /** The same configuration with another max lead ({@link RequestRules#maxLeadCovering(long)}). */
+    public EmulationJobConfig withMaxLead(long maxLead) {
+        return new EmulationJobConfig(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, policies,
+                lastArrivalMicros, arrivalAllowanceMicros, maxLead);
     }
 
     /**
@@ -97,7 +106,7 @@ public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, Li
     /** The same configuration with other policies. */
     public EmulationJobConfig withPolicies(Map<String, ScenarioPolicies> newPolicies) {
         return new EmulationJobConfig(bootstrapServers, topics, scenarios, seed, mode, bounded, kafkaProperties, newPolicies,
-                lastArrivalMicros, arrivalAllowanceMicros);
+                lastArrivalMicros, arrivalAllowanceMicros, maxLeadMicros);
     }
 
     /** Policies of each scenario, in scenario order. */
@@ -137,6 +146,8 @@ public record EmulationJobConfig(String bootstrapServers, KafkaTopics topics, Li
                         + NO_LAST_ARRIVAL + " (unknown)");
         Configs.require(arrivalAllowanceMicros >= 0 && arrivalAllowanceMicros <= RequestRules.MAX_ARRIVAL_MICROS,
                 "arrivalAllowanceMicros", arrivalAllowanceMicros, "must be in [0, " + RequestRules.MAX_ARRIVAL_MICROS + "]");
+        Configs.require(maxLeadMicros >= 1 && maxLeadMicros <= RequestRules.MAX_ARRIVAL_MICROS,
+                "maxLeadMicros", maxLeadMicros, "must be in [1, " + RequestRules.MAX_ARRIVAL_MICROS + "]");
         for (String p : policies.keySet()) {
             Configs.require(names.contains(p), "policies", p, "must name a scenario of this run");
             Configs.require(policies.get(p) != null, "policies[" + p + "]", null, "must not be null");

@@ -16,10 +16,12 @@ import io.cmbench.jobs.serde.Envelope;
 import io.cmbench.jobs.serde.EnvelopeDeserializer;
 import io.cmbench.jobs.serde.EnvelopeTypeInfo;
 import io.cmbench.jobs.serde.EnvelopeWatermarks;
+import io.cmbench.jobs.source.PartitionOrderSource;
 import io.cmbench.model.Calibration;
 import io.cmbench.schemas.Completion;
 import io.cmbench.schemas.DeadLetter;
 import io.cmbench.schemas.EngineStep;
+import io.cmbench.schemas.RequestRules;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -42,8 +44,8 @@ import org.apache.avro.specific.SpecificRecordBase;
  * Emulates disaggregated LLM serving (EMS context cache, prefill pool, KV transfer, decode pool with continuous
  * batching) on a hardware cost model, per scenario, in event time = simulated time.
  *
- * <p>Stages (FULL mode): validate (the source has already judged the run's time horizon and lateness within each
- * partition) → one request per id (keyed by request id) → fan-out to scenarios → prefill side keyed by scenario
+ * <p>Stages (FULL mode): validate (the source has already judged the run's time horizon, and lateness and lead within
+ * each partition) → one request per id (keyed by request id) → fan-out to scenarios → prefill side keyed by scenario
  * (context cache, least-loaded or round-robin routing, every prefill instance's batching; see
  * {@link PrefillPoolFunction} for why these share a key) → KV transfer → decode pool keyed by (scenario, decode instance). DECODE_ONLY: validate → one per id → fan-out →
  * decode router keyed by scenario → decode pool. PREFILL_ONLY: validate → one per id → fan-out → prefill side →
@@ -81,7 +83,7 @@ public final class ServingEmulationJob {
                 .keyBy(e -> e.request().getRequestId(), Types.STRING)
                 .process(new DuplicateRequestIds(cfg.arrivalHorizonMicros(),
                         cfg.lastArrivalMicros() != EmulationJobConfig.NO_LAST_ARRIVAL), EnvelopeTypeInfo.INSTANCE)
-                .name("dedup").uid("dedup");
+                .name("dedup").uid("dedup").setMaxParallelism(JobSettings.MAX_PARALLELISM);
         SingleOutputStreamOperator<RequestJob> jobs = unique
                 .process(new FanOutToScenarios(scenarios, costModels, cfg.mode()), Stages.JOB_TYPE)
                 .name("fanout").uid("fanout");
@@ -101,7 +103,7 @@ public final class ServingEmulationJob {
             case DECODE_ONLY -> {
                 DataStream<RequestJob> routed = jobs.keyBy(RequestJob::scenarioKey, Types.LONG)
                         .process(new DecodeRouterFunction(scenarios, cfg.policiesList(), costModels), Stages.JOB_TYPE)
-                        .name("decode-router").uid("decode-router");
+                        .name("decode-router").uid("decode-router").setMaxParallelism(JobSettings.MAX_PARALLELISM);
                 SingleOutputStreamOperator<Completion> decoded = decode(routed, cfg, costModels);
                 steps = decoded.getSideOutput(Stages.STEPS);
                 completions = decoded;
@@ -123,7 +125,7 @@ public final class ServingEmulationJob {
                                                                   CostModelFactory costModels) {
         return jobs.keyBy(RequestJob::scenarioKey, Types.LONG)
                 .process(new PrefillPoolFunction(cfg.scenarios(), cfg.policiesList(), costModels, cfg.mode()), Stages.JOB_TYPE)
-                .name("prefill-pool").uid("prefill-pool");
+                .name("prefill-pool").uid("prefill-pool").setMaxParallelism(JobSettings.MAX_PARALLELISM);
     }
 
     private static SingleOutputStreamOperator<Completion> decode(DataStream<RequestJob> jobs, EmulationJobConfig cfg,
@@ -131,17 +133,42 @@ public final class ServingEmulationJob {
         return jobs.keyBy(RequestJob::decodeKey, Types.LONG)
                 .process(new DecodePoolFunction(cfg.scenarios(), costModels, cfg.mode(), cfg.seed()),
                         AvroTypeInfo.forClass(Completion.class))
-                .name("decode-pool").uid("decode-pool");
+                .name("decode-pool").uid("decode-pool").setMaxParallelism(JobSettings.MAX_PARALLELISM);
     }
 
     /**
      * The requests source: earliest offsets; bounded at the offsets latest at job start when cfg.bounded(). Arrivals
-     * after the run's horizon are invalid at the source, before they can reach the watermark generator.
+     * after the run's horizon are invalid at the deserializer; arrivals late in their partition or more than
+     * cfg.maxLeadMicros() ahead of it are judged next, with the partition's position checkpointed beside its offset
+     * ({@link PartitionOrderSource}); both before the record can reach the partition's watermark generator.
      */
-    public static KafkaSource<Envelope> source(EmulationJobConfig cfg) {
-        return kafkaSource(cfg.bootstrapServers(), cfg.topics().requests(), "cmbench-emulation", cfg.bounded(),
-                cfg.kafkaProperties(), new EnvelopeDeserializer(EnvelopeDeserializer.Payload.REQUEST,
-                        cfg.arrivalHorizonMicros()));
+    public static PartitionOrderSource source(EmulationJobConfig cfg) {
+        return new PartitionOrderSource(kafkaSource(cfg.bootstrapServers(), cfg.topics().requests(), "cmbench-emulation",
+                cfg.bounded(), cfg.kafkaProperties(), new EnvelopeDeserializer(EnvelopeDeserializer.Payload.REQUEST,
+                        cfg.arrivalHorizonMicros())), cfg.maxLeadMicros());
+    }
+
+    /**
+     * The classified request records of the requests topic with their event-time timestamps and per-partition
+     * watermarks: the input of {@link #build}.
+     */
+    public static DataStream<Envelope> requests(StreamExecutionEnvironment env, EmulationJobConfig cfg) {
+        // Partitions are each in arrival-time order: per-partition punctuated watermarks with no out-of-orderness
+        // (a record out of order in its partition, or too far ahead of it, is dead-lettered by the source).
+        return env.fromSource(source(cfg), EnvelopeWatermarks.strategy(0), "requests").uid("requests-source");
+    }
+
+    /** Writes the job's outputs to their topics. */
+    public static void sinks(StreamExecutionEnvironment env, EmulationJobConfig cfg, EmulationStreams out) {
+        KafkaTopics t = cfg.topics();
+        Properties props = cfg.kafkaProperties();
+        String bs = cfg.bootstrapServers();
+        out.completions().sinkTo(kafkaSink(env, "emulation", bs, t.completions(), Completion.class, Completion::getRequestId, props))
+                .name("completions-sink").uid("completions-sink");
+        out.steps().sinkTo(kafkaSink(env, "emulation", bs, t.steps(), EngineStep.class, EngineStep::getScenario, props))
+                .name("steps-sink").uid("steps-sink");
+        out.deadLetters().sinkTo(kafkaSink(env, "emulation", bs, t.deadLetter(), DeadLetter.class, DeadLetter::getStage, props))
+                .name("dead-letter-sink").uid("dead-letter-sink");
     }
 
     static KafkaSource<Envelope> kafkaSource(String bootstrap, String topic, String groupId, boolean bounded,
@@ -220,35 +247,20 @@ public final class ServingEmulationJob {
         }
     }
 
-    /** {@code --checkpoint-interval-ms N} (0 or absent = off): checkpointing, and with it exactly-once sinks. */
+    /**
+     * {@code --checkpoint-interval-ms N} (0 or absent = off): checkpointing, and with it exactly-once sinks;
+     * {@code --state-backend hashmap|rocksdb} (default hashmap). See {@link JobSettings}.
+     */
     static void configureCheckpointing(StreamExecutionEnvironment env, ParameterTool p) {
-        long interval = JobArgs.getLong(p, "checkpoint-interval-ms", 0);
-        if (interval < 0) {
-            throw new IllegalArgumentException("--checkpoint-interval-ms must be >= 0, got " + interval);
-        }
-        if (interval > 0) {
-            env.enableCheckpointing(interval);
-        }
+        JobSettings.checkpointing(env, JobArgs.getLong(p, "checkpoint-interval-ms", 0));
+        JobSettings.stateBackend(env, p.get("state-backend", JobSettings.HASHMAP));
     }
 
     /** Reads the requests topic, runs the emulation, writes completions, steps and dead letters; blocks until done. */
     public static JobExecutionResult runOnKafka(StreamExecutionEnvironment env, EmulationJobConfig cfg) throws Exception {
         cfg.validate();
         requireReachable(cfg.bootstrapServers(), cfg.kafkaProperties());
-        KafkaTopics t = cfg.topics();
-        Properties props = cfg.kafkaProperties();
-        // Partitions are each in arrival-time order: per-partition punctuated watermarks with no out-of-orderness
-        // (a record out of order in its partition is dead-lettered as late by the source's deserializer).
-        DataStream<Envelope> requests = env.fromSource(source(cfg), EnvelopeWatermarks.strategy(0), "requests")
-                .uid("requests-source");
-        EmulationStreams out = build(requests, cfg);
-        String bs = cfg.bootstrapServers();
-        out.completions().sinkTo(kafkaSink(env, "emulation", bs, t.completions(), Completion.class, Completion::getRequestId, props))
-                .name("completions-sink").uid("completions-sink");
-        out.steps().sinkTo(kafkaSink(env, "emulation", bs, t.steps(), EngineStep.class, EngineStep::getScenario, props))
-                .name("steps-sink").uid("steps-sink");
-        out.deadLetters().sinkTo(kafkaSink(env, "emulation", bs, t.deadLetter(), DeadLetter.class, DeadLetter::getStage, props))
-                .name("dead-letter-sink").uid("dead-letter-sink");
+        sinks(env, cfg, build(requests(env, cfg), cfg));
         return env.execute("cmbench serving emulation (" + cfg.mode() + ", " + cfg.scenarios().size() + " scenarios)");
     }
 
@@ -259,6 +271,7 @@ public final class ServingEmulationJob {
      * {@code --calibration calibrated|physics} (the cost model variant of scenarios that name none; calibrated),
      * {@code --last-arrival-micros N} (the run's last arrival; absent = an open-ended run),
      * {@code --arrival-allowance-micros N} (how far past it arrivals are still accepted; 1 s),
+     * {@code --max-lead-micros N} (how far a record may be ahead of its partition's latest arrival or heartbeat; 2 s),
      * {@code --parallelism N}, {@code --topic-requests|-completions|-steps|-dead-letter NAME},
      * {@code --kafka.<property> VALUE}.
      */
@@ -286,6 +299,7 @@ public final class ServingEmulationJob {
                 JobArgs.getLong(p, "seed", 1L), m, JobArgs.flag(p, "bounded"), JobArgs.kafka(p))
                 .withHorizon(JobArgs.getLong(p, "last-arrival-micros", EmulationJobConfig.NO_LAST_ARRIVAL),
                         JobArgs.getLong(p, "arrival-allowance-micros", EmulationJobConfig.DEFAULT_ARRIVAL_ALLOWANCE_MICROS))
+                .withMaxLead(JobArgs.getLong(p, "max-lead-micros", RequestRules.DEFAULT_MAX_LEAD_MICROS))
                 .validate();
     }
 }

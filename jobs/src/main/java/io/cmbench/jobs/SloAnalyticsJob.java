@@ -95,7 +95,7 @@ public final class SloAnalyticsJob {
                 .sideOutputLateData(LATE_PARTIALS)
                 .aggregate(new MergePartials(slos.size()), new SloWindowFunction(slos), WindowAccumulatorTypeInfo.INSTANCE,
                         WindowAccumulatorTypeInfo.INSTANCE, AvroTypeInfo.forClass(SloWindow.class))
-                .name("slo-windows").uid("slo-windows");
+                .name("slo-windows").uid("slo-windows").setMaxParallelism(JobSettings.MAX_PARALLELISM);
         DataStream<Completion> late = partials.getSideOutput(LATE);
         String topic = cfg.topics().completions();
         DataStream<DeadLetter> deadLetters = late

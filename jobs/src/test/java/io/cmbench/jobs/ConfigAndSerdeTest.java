@@ -146,6 +146,22 @@ class ConfigAndSerdeTest {
     }
 
     @Test
+    void theMaxLeadComesFromItsOption() {
+        EmulationJobConfig dflt = ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {"--bootstrap", "h:9"}));
+        assertThat(dflt.maxLeadMicros()).isEqualTo(io.cmbench.schemas.RequestRules.DEFAULT_MAX_LEAD_MICROS)
+                .isEqualTo(2_000_000L);
+        EmulationJobConfig given = ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap", "h:9", "--last-arrival-micros", "60000000", "--max-lead-micros", "5000000"}));
+        assertThat(given.maxLeadMicros()).isEqualTo(5_000_000L);
+        assertThat(given.withHorizon(1, 2).withPolicies(java.util.Map.of()).maxLeadMicros()).isEqualTo(5_000_000L);
+        assertThatThrownBy(() -> ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap", "h:9", "--max-lead-micros", "0"}))).hasMessageContaining("maxLeadMicros")
+                .hasMessageContaining("0");
+        assertThat(io.cmbench.schemas.RequestRules.maxLeadCovering(1_000_000L)).isEqualTo(2_000_000L);
+        assertThat(io.cmbench.schemas.RequestRules.maxLeadCovering(7_000_000L)).isEqualTo(7_000_000L);
+    }
+
+    @Test
     void envelopeClassifiesRecords() {
         assertThat(Envelope.of(TestData.request("r", 5, 10, 2), 0).kind).isEqualTo(Envelope.Kind.REQUEST);
         Envelope hb = Envelope.of(RequestEvent.newBuilder().setKind(EventKind.HEARTBEAT).setRequestId("")

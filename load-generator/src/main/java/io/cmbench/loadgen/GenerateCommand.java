@@ -84,7 +84,7 @@ public final class GenerateCommand implements Callable<Integer> {
   Long maxRequests;
 
   @Option(names = "--heartbeat-interval-ms", paramLabel = "MS",
-      description = "Emit heartbeats in quiet periods longer than this (simulated ms; default from workload, 1000).")
+      description = "A heartbeat to every partition at least this often (simulated ms; default from workload, 1000).")
   Double heartbeatMs;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")

@@ -30,7 +30,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <ul>
  *   <li>Requests: key = requestId (the default partitioner spreads them), value = the Avro
  *       single-object encoding of the event.
- *   <li>Heartbeats: sent once to <em>every</em> partition of the topic (so watermarks advance on all).
+ *   <li>Heartbeats: sent once to <em>every</em> partition of the topic, so each partition receives a record at
+ *       least every heartbeat interval of event time ({@link RequestStream}): its watermark advances, and none of
+ *       its records is further ahead of the one before than the emulation job's max lead.
  *   <li>Record timestamp = wall clock at send, never the simulated arrival (brokers delete records
  *       whose timestamp is older than retention).
  * </ul>

@@ -15,11 +15,15 @@ import java.util.NoSuchElementException;
  * all floating point maths through {@link StrictMath}).
  *
  * <p>Requests carry ids {@code r0000000000, r0000000001, ...} (zero-padded: lexical order is
- * generation order). When no request arrives for longer than the spec's heartbeat interval, the
- * stream inserts HEARTBEAT events ({@code hb0000000000, ...}, zero lengths) every interval through
- * the quiet period; it always ends with one final heartbeat at the end of the simulated span (the
- * duration, or the last arrival when the run was cut by request count or the trace ended). The
- * publisher fans heartbeats out to every partition.
+ * generation order). HEARTBEAT events ({@code hb0000000000, ...}, zero lengths) come at every
+ * multiple of the spec's heartbeat interval H that no later event has already passed, busy or
+ * quiet, and one final heartbeat ends the simulated span (the duration, or the last arrival when
+ * the run was cut by request count or the trace ended). The publisher fans heartbeats out to every
+ * partition, while each request goes to one: so every partition receives a record at least every
+ * H of event time, however few requests it gets (a low rate, many partitions, an idle gap in a
+ * trace). The emulation job relies on that: a record more than its max lead (at least H) after the
+ * latest one read from its partition is refused as too far ahead, and a quiet partition's
+ * watermark still advances.
  *
  * <p>Arrival times and request contents come from independent random streams, so changing the
  * class mix does not move the arrivals.
@@ -53,6 +57,8 @@ public final class RequestStream implements Iterator<RequestEvent>, AutoCloseabl
   private boolean requestsExhausted;
   private boolean finished;
   private long lastEmittedMicros;
+  /** The latest heartbeat, 0 before the first: the run's start, against which the job judges a partition's first record. */
+  private long lastHeartbeatMicros;
   private long lastArrivalMicros;
   private boolean cutByDuration;
   private long requests;
@@ -178,8 +184,9 @@ public final class RequestStream implements Iterator<RequestEvent>, AutoCloseabl
       }
     }
     long target = pending != null ? pending.getArrivalTimeMicros() : endOfSpan();
-    if (target - lastEmittedMicros > heartbeatInterval) {
-      return heartbeat(lastEmittedMicros + heartbeatInterval);
+    // Every event so far came at most H after the latest heartbeat: one H after it is earlier than none of them.
+    if (target - lastHeartbeatMicros > heartbeatInterval) {
+      return heartbeat(lastHeartbeatMicros + heartbeatInterval);
     }
     if (pending != null) {
       RequestEvent r = pending;
@@ -198,6 +205,7 @@ public final class RequestStream implements Iterator<RequestEvent>, AutoCloseabl
 
   private RequestEvent heartbeat(long at) {
     lastEmittedMicros = at;
+    lastHeartbeatMicros = at;
     return new RequestEvent(EventKind.HEARTBEAT, heartbeatId(heartbeats++), at, 0, 0,
         Collections.emptyList(), 0, HEARTBEAT_CLASS);
   }

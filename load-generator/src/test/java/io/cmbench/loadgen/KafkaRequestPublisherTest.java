@@ -93,6 +93,35 @@ class KafkaRequestPublisherTest {
   }
 
   @Test
+  void everyPartitionReceivesAHeartbeatAtLeastEveryInterval() throws Exception {
+    // 0.3 requests/s over 4 partitions: a partition may get no request for many seconds; the emulation job refuses a
+    // record more than its max lead (>= the interval) after the one before in its partition, so heartbeats must fill in
+    MockProducer<String, byte[]> producer = mockProducer(true);
+    WorkloadSpec spec = WorkloadSpec.poisson(0.3, 30_000_000, 100, 10).withHeartbeatIntervalMicros(700_000);
+    try (KafkaRequestPublisher pub =
+             new KafkaRequestPublisher(producer, TOPIC, new OpenLoopPacerTest.FakeClock())) {
+      pub.publish(new RequestStream(spec, 2), PublishMode.SIMULATION, ProgressListener.none());
+    }
+    Map<Integer, List<Long>> heartbeatsPerPartition = new HashMap<>();
+    for (ProducerRecord<String, byte[]> r : producer.history()) {
+      RequestEvent e = decode(r.value());
+      if (RequestStream.isHeartbeat(e)) {
+        heartbeatsPerPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(e.getArrivalTimeMicros());
+      }
+    }
+    assertThat(heartbeatsPerPartition).hasSize(PARTITIONS);
+    heartbeatsPerPartition.forEach((p, times) -> {
+      long previous = 0; // the run's start
+      for (long t : times) {
+        assertThat(t - previous).as("partition %d: heartbeat at %d after %d", p, t, previous)
+            .isBetween(0L, 700_000L);
+        previous = t;
+      }
+      assertThat(previous).as("partition %d hears until the end of the span", p).isEqualTo(30_000_000L);
+    });
+  }
+
+  @Test
   void liveModeRecordsPublishDelayAgainstTheOpenLoopSchedule() {
     MockProducer<String, byte[]> producer = mockProducer(true);
     OpenLoopPacerTest.FakeClock clock = new OpenLoopPacerTest.FakeClock();

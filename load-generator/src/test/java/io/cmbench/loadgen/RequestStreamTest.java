@@ -97,7 +97,7 @@ class RequestStreamTest {
   }
 
   @Test
-  void heartbeatsFillQuietPeriodsAndAFinalOneEndsTheSpan() {
+  void heartbeatsComeEveryIntervalAndAFinalOneEndsTheSpan() {
     // 1 request every 3.5 s, heartbeat interval 1 s, 10 s duration.
     WorkloadSpec spec = WorkloadSpec.constant(1 / 3.5, 10_000_000, 100, 10)
         .withHeartbeatIntervalMicros(1_000_000);
@@ -105,9 +105,10 @@ class RequestStreamTest {
     List<String> trace = events.stream()
         .map(e -> (e.getKind() == EventKind.HEARTBEAT ? "hb@" : "r@") + e.getArrivalTimeMicros() / 100_000)
         .toList();
-    // Requests at 3.5 s and 7.0 s; heartbeats 1 s after the last event while quiet; final at 10 s.
+    // Requests at 3.5 s and 7.0 s; a heartbeat at every whole second, requests or not (the one at 7 s after the
+    // request of the same time); the last ends the span.
     assertThat(trace).containsExactly(
-        "hb@10", "hb@20", "hb@30", "r@35", "hb@45", "hb@55", "hb@65", "r@70", "hb@80", "hb@90", "hb@100");
+        "hb@10", "hb@20", "hb@30", "r@35", "hb@40", "hb@50", "hb@60", "r@70", "hb@70", "hb@80", "hb@90", "hb@100");
     RequestEvent last = events.get(events.size() - 1);
     assertThat(last.getKind()).isEqualTo(EventKind.HEARTBEAT);
     assertThat(last.getArrivalTimeMicros()).isEqualTo(10_000_000L);
@@ -117,11 +118,47 @@ class RequestStreamTest {
   }
 
   @Test
-  void busyStreamHasOnlyTheFinalHeartbeat() {
+  void aBusyStreamHasAHeartbeatEveryIntervalToo() {
+    // requests go to one partition each: only heartbeats reach them all, so they come however busy the stream is
     List<RequestEvent> events = all(WorkloadSpec.poisson(1000, 5_000_000, 10, 10), 3);
-    long hbs = events.stream().filter(RequestStream::isHeartbeat).count();
-    assertThat(hbs).isEqualTo(1);
+    assertThat(events.stream().filter(RequestStream::isHeartbeat).map(RequestEvent::getArrivalTimeMicros))
+        .containsExactly(1_000_000L, 2_000_000L, 3_000_000L, 4_000_000L, 5_000_000L);
     assertThat(events.get(events.size() - 1).getArrivalTimeMicros()).isEqualTo(5_000_000L);
+  }
+
+  /**
+   * What the emulation job's max-lead rule needs: wherever the requests go, every partition sees a heartbeat at
+   * least every interval, the first within one interval of the start, and no request more than one interval after
+   * the latest heartbeat; and the stream stays in time order.
+   */
+  static void assertHeartbeatCadence(List<RequestEvent> events, long intervalMicros) {
+    long lastHeartbeat = 0;
+    long last = 0;
+    for (RequestEvent e : events) {
+      long t = e.getArrivalTimeMicros();
+      assertThat(t).as("time order at %s", e.getRequestId()).isGreaterThanOrEqualTo(last);
+      assertThat(t - lastHeartbeat).as("%s at %d: within one interval of the heartbeat at %d", e.getRequestId(), t,
+          lastHeartbeat).isLessThanOrEqualTo(intervalMicros);
+      if (RequestStream.isHeartbeat(e)) {
+        lastHeartbeat = t;
+      }
+      last = t;
+    }
+  }
+
+  @Test
+  void everyPartitionHearsFromTheStreamAtLeastEveryInterval() {
+    // a rate so low that most seconds see no request (many partitions would hear nothing for a minute)
+    List<RequestEvent> sparse = all(WorkloadSpec.poisson(0.02, 600_000_000L, 10, 10), 4);
+    assertHeartbeatCadence(sparse, 1_000_000);
+    assertThat(sparse.stream().filter(RequestStream::isHeartbeat).count()).isEqualTo(600);
+    // long off-periods, a busy ramp, an interval that does not divide the duration
+    assertHeartbeatCadence(all(WorkloadSpec.of("onoff", ArrivalSpec.onOff(50, 2_000_000, 30_000_000), 100_000_000L,
+        List.of(new RequestClassSpec("c", 1, LengthDistribution.fixed(10), LengthDistribution.fixed(2), null))), 5),
+        1_000_000);
+    assertHeartbeatCadence(all(WorkloadSpec.poisson(2000, 3_300_000, 10, 10).withHeartbeatIntervalMicros(700_000), 6),
+        700_000);
+    assertHeartbeatCadence(all(WorkloadSpec.poisson(10, 3_600_000_000L, 10, 10).withMaxRequests(25), 3), 1_000_000);
   }
 
   @Test

@@ -78,8 +78,11 @@ class TraceReaderTest {
     assertThat(requests.get(0).getPrefixBlockTokens()).isEqualTo(512);
     assertThat(requests.get(0).getRequestClass()).isEqualTo("mooncake");
     assertThat(requests.get(7).getArrivalTimeMicros()).isEqualTo(20_000_000L);
-    // quiet gap 12.5 s -> 20 s gets heartbeats; final heartbeat at the last arrival
-    assertThat(events.stream().filter(RequestStream::isHeartbeat).count()).isEqualTo(9);
+    // a heartbeat every 2 s, through the idle gap 12.5 s -> 20 s too; final heartbeat at the last arrival
+    assertThat(events.stream().filter(RequestStream::isHeartbeat).map(RequestEvent::getArrivalTimeMicros))
+        .containsExactly(2_000_000L, 4_000_000L, 6_000_000L, 8_000_000L, 10_000_000L, 12_000_000L, 14_000_000L,
+            16_000_000L, 18_000_000L, 20_000_000L);
+    RequestStreamTest.assertHeartbeatCadence(events, 2_000_000L);
     assertThat(events.get(events.size() - 1).getArrivalTimeMicros()).isEqualTo(20_000_000L);
 
     // cut by duration: final heartbeat at the duration

@@ -88,7 +88,8 @@ class WorkloadSpecTest {
         "maxRequests: 100\narrival: {process: constant, rate: 5}\n" + classes));
     assertThat(c.maxRequests()).isEqualTo(100);
     assertThat(c.durationMicros()).isEqualTo(Long.MAX_VALUE);
-    assertThat(new RequestStream(c, 1)).toIterable().hasSize(101);
+    // 100 requests over 20 s: a heartbeat at each of seconds 1..19, and the final one at the last arrival (20 s)
+    assertThat(new RequestStream(c, 1)).toIterable().hasSize(100 + 19 + 1);
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.cmbench.model.spec.SpecException;
 import io.cmbench.model.spec.SpecLoader;
-import io.cmbench.model.spec.YamlNode;
+import io.cmbench.config.YamlNode;
 
 /**
  * Reads a profile's calibration file ({@code cmbench/calibrations/<profile>.yaml}, written by

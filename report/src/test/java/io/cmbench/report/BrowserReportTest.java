@@ -12,12 +12,14 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The generated report in a real browser: Debian's chromium, headless. Fails (never skips) when chromium is
  * missing; {@code scripts/ensure-debian-package.sh} installs it before the tests (see pom.xml).
  * Leaves {@code target/report-screenshot.png} and {@code target/browser-report/run/report.html} behind.
  */
+@Tag("integration")
 class BrowserReportTest {
     static final Path TARGET = Path.of(System.getProperty("cmbench.target", "target"));
     static final Path WORK = TARGET.resolve("browser-report");

@@ -15,6 +15,22 @@ public final class RequestRules {
      */
     public static final long MAX_ARRIVAL_MICROS = 1L << 53;
 
+    /**
+     * How far a record may arrive after the latest arrival or heartbeat already read from its Kafka partition (0 before
+     * the first), unless a run declares otherwise: 2 s of event time. A record further ahead is dead-lettered before it
+     * can raise its partition's watermark, which would make the partition's valid records up to it late. So one
+     * hostile record costs at most this much of its partition, while honest input is never refused: the load
+     * generator sends a heartbeat to every partition at least every heartbeat interval (1 s by default), so a
+     * partition's consecutive records are never more than that apart. A heartbeat interval longer than this needs a
+     * run declaring a max lead at least as long ({@link #maxLeadCovering(long)}).
+     */
+    public static final long DEFAULT_MAX_LEAD_MICROS = 2_000_000L;
+
+    /** The max lead that accepts every record of a generator with this heartbeat interval: at least the default. */
+    public static long maxLeadCovering(long heartbeatIntervalMicros) {
+        return Math.max(DEFAULT_MAX_LEAD_MICROS, heartbeatIntervalMicros);
+    }
+
     /** Why a record is unusable: the field to blame and the reason, naming the offending value. */
     public record Violation(String field, String reason) {}
 

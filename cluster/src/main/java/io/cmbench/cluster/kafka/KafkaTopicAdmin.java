@@ -2,6 +2,7 @@ package io.cmbench.cluster.kafka;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -10,18 +11,46 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 
-/** Creates the pipeline's topics (idempotently) and fails with a clear message when Kafka is unreachable. */
+/**
+ * Creates the pipeline's topics (idempotently) and fails with a clear message when Kafka is unreachable.
+ *
+ * <p>Topics are created as a user's cluster needs them: replicated (by default on min(3, brokers) brokers, so that the
+ * producers' {@code acks=all} means something on a multi-broker cluster and still works on one broker) and kept
+ * (no time or size retention: a run's inputs and results are read again by {@code report-from-topic}, and a cluster's
+ * default retention must not delete a long run's requests before the jobs have read them — delete the topics when done).
+ */
 public final class KafkaTopicAdmin {
+    /** Replicas per partition when the user does not say: enough to survive a broker loss, never more than exist. */
+    public static final int DEFAULT_MAX_REPLICATION_FACTOR = 3;
+
+    /** Topic-level settings every pipeline topic gets: nothing is deleted by age or size. */
+    static final Map<String, String> KEEP_EVERYTHING = Map.of(
+            TopicConfig.RETENTION_MS_CONFIG, "-1",
+            TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+
     private KafkaTopicAdmin() {}
 
+    /** Creates the missing topics with {@code partitions} partitions, replicated on min(3, brokers) brokers. */
     public static void createTopics(String bootstrapServers, Properties clientProperties, Collection<String> topics,
                                     int partitions) {
+        createTopics(bootstrapServers, clientProperties, topics, partitions, 0);
+    }
+
+    /**
+     * Creates the missing topics. {@code replicationFactor} 0 means min(3, brokers); a larger factor than the cluster
+     * has brokers is refused naming both.
+     */
+    public static void createTopics(String bootstrapServers, Properties clientProperties, Collection<String> topics,
+                                    int partitions, int replicationFactor) {
         try (Admin admin = Admin.create(adminProperties(bootstrapServers, clientProperties))) {
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+            int brokers = admin.describeCluster().nodes().get(15, TimeUnit.SECONDS).size();
+            short replicas = (short) replicationFactor(replicationFactor, brokers);
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, partitions, (short) 1))
+                    .map(t -> new NewTopic(t, partitions, replicas).configs(KEEP_EVERYTHING))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
@@ -32,6 +61,17 @@ public final class KafkaTopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
+    }
+
+    /** The replication factor to use: {@code requested}, or min(3, brokers) when it is 0. */
+    static int replicationFactor(int requested, int brokers) {
+        if (requested < 0) throw new IllegalArgumentException("--replication-factor: must be >= 1, got " + requested);
+        if (requested == 0) return Math.max(1, Math.min(DEFAULT_MAX_REPLICATION_FACTOR, brokers));
+        if (requested > brokers) {
+            throw new IllegalArgumentException("--replication-factor: the cluster has " + brokers + " broker"
+                    + (brokers == 1 ? "" : "s") + ", got " + requested);
+        }
+        return requested;
     }
 
     static Properties adminProperties(String bootstrapServers, Properties clientProperties) {

@@ -195,6 +195,26 @@ public final class FlinkRestClient {
         return get("jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
     }
 
+    /**
+     * {@code GET /jobs/{id}/checkpoints}: the id of the checkpoint the job last restored its state from after a
+     * failure, or empty if it never restored one (proof that a recovery went through state, not just a restart).
+     */
+    public Optional<Long> restoredCheckpointId(String jobId) {
+        JsonNode restored = get("jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return restored.isObject() && restored.has("id") ? Optional.of(restored.path("id").asLong()) : Optional.empty();
+    }
+
+    /** {@code GET /jobs/{id}/checkpoints}: the recent checkpoints Flink remembers (its history size), oldest first. */
+    public List<CheckpointInfo> checkpointHistory(String jobId) {
+        List<CheckpointInfo> out = new ArrayList<>();
+        for (JsonNode c : get("jobs/" + jobId + "/checkpoints").path("history")) {
+            out.add(new CheckpointInfo(c.path("id").asLong(), c.path("status").asText(),
+                    c.path("trigger_timestamp").asLong(), c.path("latest_ack_timestamp").asLong()));
+        }
+        out.sort(java.util.Comparator.comparingLong(CheckpointInfo::id));
+        return out;
+    }
+
     /** Polls (every 250 ms) until the job is FINISHED, FAILED or CANCELED; returns that state. */
     public String awaitTermination(String jobId, Duration timeout) {
         return awaitState(jobId, TERMINAL_STATES, timeout);
@@ -342,6 +362,9 @@ public final class FlinkRestClient {
 
     /** One registered TaskManager ({@code id} is its resource id, e.g. {@code taskmanager-1}). */
     public record TaskManagerInfo(String id, int slots, int freeSlots, long msSinceLastHeartbeat) {}
+
+    /** One checkpoint of the history: status COMPLETED, FAILED or IN_PROGRESS; wall-clock millis. */
+    public record CheckpointInfo(long id, String status, long triggerMillis, long latestAckMillis) {}
 
     /** One job of {@code /jobs/overview}. */
     public record JobSummary(String id, String name, String state, long startTime, long endTime) {}

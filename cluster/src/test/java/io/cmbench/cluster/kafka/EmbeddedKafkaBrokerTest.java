@@ -10,13 +10,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("integration")
 class EmbeddedKafkaBrokerTest {
 
     @TempDir
@@ -50,6 +57,27 @@ class EmbeddedKafkaBrokerTest {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertThat(s.getLocalPort()).as("port released").isEqualTo(port);
         }
+    }
+
+    @Test
+    void topicsAreReplicatedAsTheClusterAllowsAndKeepEverything() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, tmp)) {
+            KafkaTopicAdmin.createTopics(broker.bootstrapServers(), new Properties(), List.of("kept"), 3);
+            try (Admin admin = Admin.create(KafkaTopicAdmin.adminProperties(broker.bootstrapServers(), new Properties()))) {
+                TopicDescription d = admin.describeTopics(List.of("kept")).allTopicNames().get().get("kept");
+                assertThat(d.partitions()).hasSize(3);
+                assertThat(d.partitions().get(0).replicas()).as("min(3, one broker)").hasSize(1);
+                ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, "kept");
+                Config c = admin.describeConfigs(List.of(r)).all().get().get(r);
+                assertThat(c.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1");
+                assertThat(c.get(TopicConfig.RETENTION_BYTES_CONFIG).value()).isEqualTo("-1");
+            }
+            assertThatThrownBy(() -> KafkaTopicAdmin.createTopics(broker.bootstrapServers(), new Properties(),
+                    List.of("over"), 1, 2)).hasMessage("--replication-factor: the cluster has 1 broker, got 2");
+        }
+        assertThat(KafkaTopicAdmin.replicationFactor(0, 5)).isEqualTo(3);
+        assertThat(KafkaTopicAdmin.replicationFactor(0, 2)).isEqualTo(2);
+        assertThat(KafkaTopicAdmin.replicationFactor(2, 5)).isEqualTo(2);
     }
 
     @Test

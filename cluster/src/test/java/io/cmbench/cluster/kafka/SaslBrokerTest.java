@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * password, serves one with the generated client properties, keeps its data over a stop/restart on the same
  * port, and never writes the password into its logs.
  */
+@Tag("integration")
 class SaslBrokerTest {
     @TempDir
     Path tmp;

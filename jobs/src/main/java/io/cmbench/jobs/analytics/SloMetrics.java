@@ -3,7 +3,10 @@ package io.cmbench.jobs.analytics;
 import io.cmbench.schemas.SloResult;
 import io.cmbench.schemas.SloWindow;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Gauge;
@@ -16,53 +19,68 @@ import org.apache.flink.metrics.MetricGroup;
  * <p>Gauges: {@code outputTokensPerSecPerNpu}, {@code completedRequests}, {@code tpotP99Micros},
  * {@code ttftP99Micros} per scenario; {@code goodputTokensPerSecPerNpu}, {@code attainment} per scenario and SLO.
  * "Latest" is by window start, so a re-fired older window does not move them back.
+ *
+ * <p>The job runs with object reuse, so the incoming record may be overwritten once this function returns: the
+ * numbers are copied out into an immutable {@link Latest}. Gauges are read by the metric reporter's thread: the
+ * copies are published through a concurrent map.
  */
 public class SloMetrics extends RichMapFunction<SloWindow, SloWindow> {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    private transient Map<String, SloWindow> latest;
-    private transient Map<String, MetricGroup> registered;
+    /** The numbers of one window, copied out of the record. */
+    record Latest(long windowStartMicros, double outputTokensPerSecPerNpu, long completedRequests, long tpotP99Micros,
+                  long ttftP99Micros, Map<String, SloNumbers> slos) {
+        static Latest of(SloWindow w) {
+            Map<String, SloNumbers> slos = new HashMap<>();
+            for (SloResult r : w.getSlos()) {
+                slos.put(r.getName(), new SloNumbers(r.getGoodputTokensPerSecPerNpu(), r.getAttainment()));
+            }
+            return new Latest(w.getWindowStartMicros(), w.getOutputTokensPerSecPerNpu(), w.getCompletedRequests(),
+                    w.getTpot().getP99Micros(), w.getTtft().getP99Micros(), Map.copyOf(slos));
+        }
+    }
+
+    record SloNumbers(double goodputTokensPerSecPerNpu, double attainment) {}
+
+    private transient Map<String, Latest> latest;
+    private transient Set<String> registered;
 
     @Override
     public void open(OpenContext ctx) {
-        latest = new HashMap<>();
-        registered = new HashMap<>();
+        latest = new ConcurrentHashMap<>();
+        registered = new HashSet<>();
     }
 
     @Override
     public SloWindow map(SloWindow w) {
-        String scenario = w.getScenario();
-        SloWindow prev = latest.get(scenario);
-        if (prev == null || w.getWindowStartMicros() >= prev.getWindowStartMicros()) {
-            latest.put(scenario, w);
-        }
-        if (!registered.containsKey(scenario)) {
-            MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("scenario", scenario);
-            g.gauge("outputTokensPerSecPerNpu", (Gauge<Double>) () -> latest.get(scenario).getOutputTokensPerSecPerNpu());
-            g.gauge("completedRequests", (Gauge<Long>) () -> latest.get(scenario).getCompletedRequests());
-            g.gauge("tpotP99Micros", (Gauge<Long>) () -> latest.get(scenario).getTpot().getP99Micros());
-            g.gauge("ttftP99Micros", (Gauge<Long>) () -> latest.get(scenario).getTtft().getP99Micros());
-            registered.put(scenario, g);
-        }
-        for (SloResult r : w.getSlos()) {
-            String key = scenario + "\u0000" + r.getName();
-            if (!registered.containsKey(key)) {
-                String slo = r.getName();
-                MetricGroup g = registered.get(scenario).addGroup("slo", slo);
-                g.gauge("goodputTokensPerSecPerNpu", (Gauge<Double>) () -> slo(scenario, slo).getGoodputTokensPerSecPerNpu());
-                g.gauge("attainment", (Gauge<Double>) () -> slo(scenario, slo).getAttainment());
-                registered.put(key, g);
-            }
-        }
+        record(w, getRuntimeContext().getMetricGroup());
         return w;
     }
 
-    private SloResult slo(String scenario, String name) {
-        for (SloResult r : latest.get(scenario).getSlos()) {
-            if (r.getName().equals(name)) {
-                return r;
+    /** Keeps {@code w}'s numbers if it is the scenario's latest window and registers gauges for what is new. */
+    void record(SloWindow w, MetricGroup root) {
+        String scenario = w.getScenario();
+        Latest now = Latest.of(w);
+        latest.merge(scenario, now, (prev, next) -> next.windowStartMicros() >= prev.windowStartMicros() ? next : prev);
+        if (registered.add(scenario)) {
+            MetricGroup g = root.addGroup("scenario", scenario);
+            g.gauge("outputTokensPerSecPerNpu", (Gauge<Double>) () -> latest.get(scenario).outputTokensPerSecPerNpu());
+            g.gauge("completedRequests", (Gauge<Long>) () -> latest.get(scenario).completedRequests());
+            g.gauge("tpotP99Micros", (Gauge<Long>) () -> latest.get(scenario).tpotP99Micros());
+            g.gauge("ttftP99Micros", (Gauge<Long>) () -> latest.get(scenario).ttftP99Micros());
+        }
+        for (String slo : now.slos().keySet()) {
+            if (registered.add(scenario + "\u0000" + slo)) {
+                MetricGroup g = root.addGroup("scenario", scenario).addGroup("slo", slo);
+                g.gauge("goodputTokensPerSecPerNpu", (Gauge<Double>) () -> slo(scenario, slo).goodputTokensPerSecPerNpu());
+                g.gauge("attainment", (Gauge<Double>) () -> slo(scenario, slo).attainment());
             }
         }
-        throw new IllegalStateException("no SLO " + name + " in the latest window of " + scenario);
+    }
+
+    private SloNumbers slo(String scenario, String name) {
+        SloNumbers n = latest.get(scenario).slos().get(name);
+        if (n == null) throw new IllegalStateException("no SLO " + name + " in the latest window of " + scenario);
+        return n;
     }
 }

@@ -7,7 +7,7 @@ import org.apache.flink.util.Collector;
 /**
  * First stage: sends unusable records to the dead-letter output with the reason the source classified them by
  * (undecodable or trailing bytes, impossible values, arrivals outside the run's horizon, arrivals late in their
- * partition), drops heartbeats (they have already advanced the watermark at the source) and passes valid requests on.
+ * partition or too far ahead of it), drops heartbeats (they have already advanced the watermark at the source) and passes valid requests on.
  */
 public class ValidateRequests extends ProcessFunction<Envelope, Envelope> {
     private static final long serialVersionUID = 1L;
@@ -26,7 +26,7 @@ public class ValidateRequests extends ProcessFunction<Envelope, Envelope> {
             ctx.output(Stages.DEAD_LETTERS, Stages.deadLetter(STAGE, e, null, "not a request record: " + e.kind));
             return;
         }
-        // A Kafka source has judged lateness per partition already (PartitionArrivalOrder), so this never fires for
+        // The Kafka source has judged lateness per partition already (PartitionOrderSource), so this never fires for
         // it; it guards other inputs (e.g. in-memory streams) against records the downstream timers would skip.
         long wm = ctx.timerService().currentWatermark();
         if (e.eventTime <= wm) {

@@ -3,7 +3,9 @@ package io.cmbench.jobs.serde;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Objects;
+import java.nio.charset.StandardCharsets;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -18,10 +20,18 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Length-prefixed Avro binary encoding of one generated record class (no schema fingerprint). */
+/**
+ * Length-prefixed Avro binary encoding of one generated record class (no schema fingerprint per record).
+ *
+ * <p>Savepoint-safe: the snapshot carries the schema the state was written with, and a serializer restored from it
+ * reads old bytes with that writer schema into today's class (Avro schema resolution: added fields take their
+ * defaults). A schema change Avro cannot resolve is refused when the job starts from the savepoint, not met as garbage.
+ */
 public final class AvroRecordSerializer<T extends SpecificRecordBase> extends TypeSerializer<T> {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private final Class<T> type;
+    /** The schema of bytes to read, as JSON; null = the class's own schema (new state, or nothing changed). */
+    private final String writerSchemaJson;
     private transient Schema schema;
     private transient SpecificDatumWriter<T> writer;
     private transient SpecificDatumReader<T> reader;
@@ -30,21 +40,36 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase> extends Ty
     private transient BinaryDecoder decoder;
 
     public AvroRecordSerializer(Class<T> type) {
+        this(type, null);
+    }
+
+    /** A serializer that reads bytes written with {@code writerSchema} (null: the class's own schema). */
+    AvroRecordSerializer(Class<T> type, Schema writerSchema) {
         this.type = Objects.requireNonNull(type);
+        this.writerSchemaJson = writerSchema == null || writerSchema.equals(schemaOf(type)) ? null : writerSchema.toString();
+    }
+
+    static Schema schemaOf(Class<? extends SpecificRecordBase> type) {
+        return AvroModels.forClass(type).getSchema(type);
     }
 
     private void init() {
         if (schema == null) {
             SpecificData data = AvroModels.forClass(type);
             schema = data.getSchema(type);
+            Schema writerSchema = writerSchemaJson == null ? schema : new Schema.Parser().parse(writerSchemaJson);
             writer = new SpecificDatumWriter<>(schema, data);
-            reader = new SpecificDatumReader<>(schema, schema, data);
+            reader = new SpecificDatumReader<>(writerSchema, schema, data);
             buffer = new ByteArrayOutputStream(256);
         }
     }
 
     @Override public boolean isImmutableType() { return false; }
-    @Override public TypeSerializer<T> duplicate() { return new AvroRecordSerializer<>(type); }
+    @Override public TypeSerializer<T> duplicate() { return new AvroRecordSerializer<>(type, writerSchema()); }
+
+    private Schema writerSchema() {
+        return writerSchemaJson == null ? null : new Schema.Parser().parse(writerSchemaJson);
+    }
 
     @Override
     public T createInstance() {
@@ -90,27 +115,42 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase> extends Ty
         target.write(source, len);
     }
 
-    @Override public boolean equals(Object o) { return o instanceof AvroRecordSerializer<?> s && s.type == type; }
-    @Override public int hashCode() { return type.hashCode(); }
-
     @Override
-    public TypeSerializerSnapshot<T> snapshotConfiguration() {
-        return new Snapshot<>(type);
+    public boolean equals(Object o) {
+        return o instanceof AvroRecordSerializer<?> s && s.type == type && Objects.equals(s.writerSchemaJson, writerSchemaJson);
     }
 
-    /** Stores the record class name; schemas evolve only by adding fields with defaults. */
+    @Override public int hashCode() { return type.hashCode(); }
+
+    /** Snapshots what new state is written with: the class's own schema. */
+    @Override
+    public TypeSerializerSnapshot<T> snapshotConfiguration() {
+        return new Snapshot<>(type, schemaOf(type));
+    }
+
+    /**
+     * Version 2: the record class name and the writer schema (JSON). Version 1 (class name only) was written by
+     * cmbench before the schema was kept; its state is read as written with the class's current schema.
+     */
     public static final class Snapshot<T extends SpecificRecordBase> implements TypeSerializerSnapshot<T> {
         private Class<T> type;
+        private Schema writerSchema;
 
         public Snapshot() {}
 
-        Snapshot(Class<T> type) { this.type = type; }
+        Snapshot(Class<T> type, Schema writerSchema) {
+            this.type = type;
+            this.writerSchema = writerSchema;
+        }
 
-        @Override public int getCurrentVersion() { return 1; }
+        @Override public int getCurrentVersion() { return 2; }
 
         @Override
         public void writeSnapshot(DataOutputView out) throws IOException {
             out.writeUTF(type.getName());
+            byte[] json = writerSchema.toString().getBytes(StandardCharsets.UTF_8);
+            out.writeInt(json.length);
+            out.write(json);
         }
 
         @Override
@@ -122,14 +162,31 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase> extends Ty
             } catch (ClassNotFoundException e) {
                 throw new IOException("Avro record class not found: " + name, e);
             }
+            if (version >= 2) {
+                byte[] json = new byte[in.readInt()];
+                in.readFully(json);
+                writerSchema = new Schema.Parser().parse(new String(json, StandardCharsets.UTF_8));
+            } else {
+                writerSchema = schemaOf(type);
+            }
         }
 
-        @Override public TypeSerializer<T> restoreSerializer() { return new AvroRecordSerializer<>(type); }
+        @Override public TypeSerializer<T> restoreSerializer() { return new AvroRecordSerializer<>(type, writerSchema); }
 
+        /**
+         * Called on the new serializer's snapshot with the one restored from the savepoint: the same schema needs
+         * nothing, a schema Avro can read the old bytes with needs a migration (read with the old schema, write with
+         * the new), anything else is incompatible.
+         */
         @Override
         public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
-            return old instanceof Snapshot<?> s && s.type == type
-                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+            if (!(old instanceof Snapshot<?> s) || !s.type.getName().equals(type.getName())) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            if (s.writerSchema.equals(writerSchema)) return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            var check = SchemaCompatibility.checkReaderWriterCompatibility(writerSchema, s.writerSchema);
+            return check.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE
+                    ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
                     : TypeSerializerSchemaCompatibility.incompatible();
         }
     }

@@ -8,8 +8,9 @@ import io.cmbench.schemas.RequestRules;
 /**
  * One raw Kafka record, classified at the source (so that watermarks can be generated per partition from the
  * payload's event time): the payload as received, where it came from, and either its event time or why it is
- * unusable. Never modified after it is built ({@link EnvelopeSerializer} relies on that to hand the same instance
- * to chained operators, so the record decoded at the source is decoded only once).
+ * unusable. Never modified after it leaves the source, where it may still be found late or too far ahead
+ * ({@link EnvelopeSerializer} relies on that to hand the same instance to chained operators, so the record decoded
+ * at the source is decoded only once).
  */
 @org.apache.flink.api.common.typeinfo.TypeInfo(EnvelopeTypeInfo.Factory.class)
 public class Envelope {
@@ -94,12 +95,23 @@ public class Envelope {
     }
 
     /**
-     * Reclassifies a valid record as late, before it leaves the source ({@link PartitionArrivalOrder}): its arrival
-     * is earlier than one already seen in its partition.
+     * Reclassifies a valid record as late, before it leaves the source ({@code io.cmbench.jobs.source.PartitionPosition}):
+     * its arrival is earlier than a request or heartbeat already read from its partition.
      */
-    void markLate(long latestSeenMicros) {
-        invalid("arrivalTimeMicros", "late: arrival " + eventTime + " is before arrival " + latestSeenMicros
+    public void markLate(long positionMicros) {
+        invalid("arrivalTimeMicros", "late: arrival " + eventTime + " is before arrival " + positionMicros
                 + " already read from partition " + partition + " (each partition must be in arrival-time order)");
+    }
+
+    /**
+     * Reclassifies a valid record as too far ahead of its partition, before it leaves the source
+     * ({@code io.cmbench.jobs.source.PartitionPosition}): accepted, it would raise the partition's watermark past the
+     * records still to come.
+     */
+    public void markTooFarAhead(long positionMicros, long maxLeadMicros) {
+        invalid("arrivalTimeMicros", "too far ahead: arrival " + eventTime + " is more than the max lead of "
+                + maxLeadMicros + " us after partition " + partition + "'s position " + positionMicros
+                + " (the latest arrival or heartbeat read from it, 0 at the start)");
     }
 
     /** Decodes and validates a completion record (Avro single-object encoding). */

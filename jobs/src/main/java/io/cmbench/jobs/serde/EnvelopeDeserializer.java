@@ -8,8 +8,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Kafka source deserializer: classifies each record into an {@link Envelope}; never throws on bad data. Requests
- * after the run's horizon are invalid, and requests earlier than their partition's latest are late
- * ({@link PartitionArrivalOrder}): both are decided here, before the record can reach a watermark generator.
+ * after the run's horizon are invalid here, before they can reach a watermark generator. What depends on the records
+ * read before (late, too far ahead of the partition) is judged next, by the requests source
+ * ({@code io.cmbench.jobs.source.PartitionOrderSource}), which checkpoints what it remembers.
  */
 public final class EnvelopeDeserializer implements KafkaRecordDeserializationSchema<Envelope> {
     private static final long serialVersionUID = 1L;
@@ -18,8 +19,6 @@ public final class EnvelopeDeserializer implements KafkaRecordDeserializationSch
 
     private final Payload payload;
     private final long horizonMicros;
-    /** One per source reader (each subtask deserializes its own copy of the schema); created on first use. */
-    private transient PartitionArrivalOrder order;
 
     /** Completions, or requests with no horizon but {@link RequestRules#MAX_ARRIVAL_MICROS}. */
     public EnvelopeDeserializer(Payload payload) {
@@ -39,10 +38,7 @@ public final class EnvelopeDeserializer implements KafkaRecordDeserializationSch
             out.collect(Envelope.ofCompletion(r.topic(), r.partition(), r.offset(), r.value()));
             return;
         }
-        if (order == null) {
-            order = new PartitionArrivalOrder();
-        }
-        out.collect(order.admit(Envelope.ofRequest(r.topic(), r.partition(), r.offset(), r.value(), horizonMicros)));
+        out.collect(Envelope.ofRequest(r.topic(), r.partition(), r.offset(), r.value(), horizonMicros));
     }
 
     @Override

@@ -32,6 +32,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * small scenarios with context-cache hits and evictions, both routing policies, prefill and decode queueing and a
  * saturated decode pool (batch cap and KV capacity binding).
  */
+@Tag("integration")
 class OracleComparisonTest {
     @RegisterExtension
     static final MiniClusterExtension MINI = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()

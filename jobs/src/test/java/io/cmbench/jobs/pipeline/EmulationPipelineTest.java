@@ -33,8 +33,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Tag("integration")
 class EmulationPipelineTest {
     @RegisterExtension
     static final MiniClusterExtension MINI = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -43,7 +45,13 @@ class EmulationPipelineTest {
     record Run(List<Completion> completions, List<EngineStep> steps, List<DeadLetter> deadLetters) {}
 
     static Run run(List<Envelope> input, EmulationJobConfig cfg, CostModelFactory models, int parallelism) throws Exception {
+        return run(input, cfg, models, parallelism, env -> {});
+    }
+
+    static Run run(List<Envelope> input, EmulationJobConfig cfg, CostModelFactory models, int parallelism,
+                   java.util.function.Consumer<StreamExecutionEnvironment> configure) throws Exception {
         StreamExecutionEnvironment env = TestData.noKryoEnvironment(parallelism);
+        configure.accept(env);
         DataStream<Envelope> requests = env.fromData(input).assignTimestampsAndWatermarks(EnvelopeWatermarks.strategy(0));
         ServingEmulationJob.EmulationStreams out = ServingEmulationJob.build(requests, cfg, models);
         try (CloseableIterator<Completion> c = out.completions().collectAsync();

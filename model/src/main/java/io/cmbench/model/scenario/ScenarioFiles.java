@@ -4,7 +4,7 @@ import io.cmbench.model.CostModels;
 import io.cmbench.model.ScenarioSpec;
 import io.cmbench.model.spec.SpecException;
 import io.cmbench.model.spec.SpecLoader;
-import io.cmbench.model.spec.YamlNode;
+import io.cmbench.config.YamlNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.cmbench.model.spec;
 
+import io.cmbench.config.YamlNode;
 import static io.cmbench.model.spec.Units.Dim.BYTES;
 
 /**
@@ -114,7 +115,7 @@ public record Deployment(
                 d.oneOf("shared_expert_placement", "dedicated", "replicated").equals("dedicated"),
                 d.positiveInt("batch_cap_per_npu"), mb, d.oneOf("stream_split", "disjoint", "shared").equals("disjoint"),
                 stream(d.child("attention_stream")), stream(d.child("moe_stream")), d.atLeast("expert_load_imbalance", 1.0),
-                d.quantityOrZero("runtime_reserve_per_die", BYTES),
+                Units.quantityOrZero(d, "runtime_reserve_per_die", BYTES),
                 d.string("microbatch_policy", "always").equals("adaptive") && mb == 2,
                 d.has("vector_kernels") && d.oneOf("vector_kernels", "none", "fused-mc2").equals("fused-mc2"),
                 stochastic(d));
@@ -132,7 +133,7 @@ public record Deployment(
                 p.oneOf("shared_expert_placement", "dedicated", "replicated").equals("dedicated"),
                 p.oneOf("attention_parallelism", "sp-tp-sp", "dp"), p.positiveInt("attention_tp"),
                 p.positiveInt("batch_tokens_per_npu"), pmb, p.atLeast("expert_load_imbalance", 1.0),
-                p.quantityOrZero("runtime_reserve_per_die", BYTES),
+                Units.quantityOrZero(p, "runtime_reserve_per_die", BYTES),
                 p.has("vector_kernels") && p.oneOf("vector_kernels", "none", "double-routing").equals("double-routing"),
                 p.has("routing_permutations")
                         && p.oneOf("routing_permutations", "compute-stream", "beside-communication").equals("beside-communication"),

@@ -1,5 +1,6 @@
 package io.cmbench.model.spec;
 
+import io.cmbench.config.YamlNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,25 +90,25 @@ public record HardwareProfile(
         String name = root.string("name");
         YamlNode npu = root.child("npu").allowOnly("name", "dies_per_npu", "die_to_die_bandwidth", "die");
         int dies = npu.positiveInt("dies_per_npu");
-        double d2d = dies > 1 ? npu.quantity("die_to_die_bandwidth", BANDWIDTH) : 0;
+        double d2d = dies > 1 ? Units.quantity(npu, "die_to_die_bandwidth", BANDWIDTH) : 0;
         YamlNode die = npu.child("die").allowOnly("cube_cores", "vector_cores", "peak", "hbm_capacity", "hbm_bandwidth");
         YamlNode peakNode = die.child("peak");
         Map<String, Double> peak = new LinkedHashMap<>();
         for (String k : peakNode.keys()) {
             if (!List.of("bf16", "fp16", "fp8", "int8").contains(k)) throw peakNode.error(k, "unknown data type (bf16, fp16, fp8, int8)");
-            peak.put(k, peakNode.quantity(k, RATE));
+            peak.put(k, Units.quantity(peakNode, k, RATE));
         }
         if (!peak.containsKey("bf16")) throw peakNode.error("bf16", "missing field");
         YamlNode topo = root.child("topology").allowOnly("npus_per_node", "nodes");
         YamlNode planes = root.child("planes").allowOnly("ub", "rdma", "vpc");
         YamlNode ub = planes.child("ub").allowOnly("bandwidth_per_die", "measured");
-        double ubBw = ub.quantity("bandwidth_per_die", BANDWIDTH);
+        double ubBw = Units.quantity(ub, "bandwidth_per_die", BANDWIDTH);
         YamlNode measured = ub.child("measured").allowOnly(UB_PATHS.toArray(new String[0]));
         Map<String, Path> paths = new LinkedHashMap<>();
         for (String p : UB_PATHS) {
             YamlNode n = measured.child(p).allowOnly("intra_bandwidth", "inter_bandwidth", "intra_latency", "inter_latency");
-            Path path = new Path(n.quantity("intra_bandwidth", BANDWIDTH), n.quantity("inter_bandwidth", BANDWIDTH),
-                    n.quantity("intra_latency", TIME), n.quantity("inter_latency", TIME));
+            Path path = new Path(Units.quantity(n, "intra_bandwidth", BANDWIDTH), Units.quantity(n, "inter_bandwidth", BANDWIDTH),
+                    Units.quantity(n, "intra_latency", TIME), Units.quantity(n, "inter_latency", TIME));
             if (path.intraBandwidth() > ubBw * 1.0001) throw n.error("intra_bandwidth", "exceeds the plane's bandwidth_per_die");
             paths.put(p, path);
         }
@@ -139,16 +140,16 @@ public record HardwareProfile(
             int ep = r.positiveInt("ep");
             if (ep <= lastEp) throw r.error("ep", "rows must be in increasing EP order");
             lastEp = ep;
-            rows.add(new EpRow(ep, r.quantity("dispatch", TIME), r.quantity("combine", TIME)));
+            rows.add(new EpRow(ep, Units.quantity(r, "dispatch", TIME), Units.quantity(r, "combine", TIME)));
         }
         return new HardwareProfile(name, root.string("description", name), npu.string("name"), dies, d2d,
                 die.positiveInt("cube_cores"), die.positiveInt("vector_cores"), Map.copyOf(peak),
-                die.quantity("hbm_capacity", BYTES), die.quantity("hbm_bandwidth", BANDWIDTH),
+                Units.quantity(die, "hbm_capacity", BYTES), Units.quantity(die, "hbm_bandwidth", BANDWIDTH),
                 topo.positiveInt("npus_per_node"), topo.positiveInt("nodes"),
-                ubBw, Map.copyOf(paths), rdma.quantity("bandwidth_per_die", BANDWIDTH), rdma.quantity("latency", TIME),
-                vpc.quantity("bandwidth_per_node", BANDWIDTH), vpc.quantity("latency", TIME),
+                ubBw, Map.copyOf(paths), Units.quantity(rdma, "bandwidth_per_die", BANDWIDTH), Units.quantity(rdma, "latency", TIME),
+                Units.quantity(vpc, "bandwidth_per_node", BANDWIDTH), Units.quantity(vpc, "latency", TIME),
                 readPath, writePath, factors,
                 new EpCollectives(epPlane, beta, epn.positiveInt("benchmark_tokens_per_rank"), epn.positiveInt("benchmark_top_k"),
-                        epn.quantity("dispatch_message", BYTES), epn.quantity("combine_message", BYTES), List.copyOf(rows)));
+                        Units.quantity(epn, "dispatch_message", BYTES), Units.quantity(epn, "combine_message", BYTES), List.copyOf(rows)));
     }
 }

@@ -1,5 +1,7 @@
 package io.cmbench.model.spec;
 
+import io.cmbench.config.YamlNode;
+
 /**
  * An LLM description (YAML under {@code cmbench/models/}). Parameter counts are derived from the dims;
  * the published totals are only a load-time consistency check.

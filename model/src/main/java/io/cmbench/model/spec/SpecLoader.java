@@ -1,5 +1,7 @@
 package io.cmbench.model.spec;
 
+import io.cmbench.config.YamlDocuments;
+import io.cmbench.config.YamlNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,10 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Loads and validates the YAML descriptions. A name such as {@code cloudmatrix384} is looked up on the
@@ -68,17 +66,9 @@ public final class SpecLoader {
     }
 
     /** Parses YAML text; {@code label} names the file in error messages. */
-    @SuppressWarnings("unchecked")
     public static <T> T parseText(String label, String text, Function<YamlNode, T> parser) {
-        Object doc;
-        try {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        } catch (MarkedYAMLException e) {
-            throw new SpecException(label, "", "not valid YAML at line " + (e.getProblemMark().getLine() + 1) + ": " + e.getProblem());
-        } catch (RuntimeException e) {
-            throw new SpecException(label, "", "not valid YAML: " + e.getMessage());
-        }
-        if (!(doc instanceof Map)) throw new SpecException(label, "", "the document must be a mapping");
-        return parser.apply(new YamlNode(label, "", (Map<String, Object>) doc));
+        YamlNode root = YamlDocuments.parse(label, text, SpecException::new);
+        if (!root.isMapping()) throw new SpecException(label, root.line(), "", "the document must be a mapping");
+        return parser.apply(root);
     }
 }

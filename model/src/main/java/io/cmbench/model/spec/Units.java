@@ -1,5 +1,6 @@
 package io.cmbench.model.spec;
 
+import io.cmbench.config.YamlNode;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -58,5 +59,19 @@ public final class Units {
             throw new IllegalArgumentException("wrong unit '" + unit.trim() + "' in '" + raw + "'; expected " + dim.example);
         }
         return v * mult;
+    }
+
+    /** A strictly positive quantity with a unit of the given dimension under {@code key}, in SI base units. */
+    public static double quantity(YamlNode n, String key, Dim dim) {
+        double v = n.convert(key, raw -> parse(raw, dim));
+        if (!(v > 0) || !Double.isFinite(v)) throw n.error(key, "must be > 0, got '" + n.scalar(key) + "'");
+        return v;
+    }
+
+    /** A quantity that may be zero. */
+    public static double quantityOrZero(YamlNode n, String key, Dim dim) {
+        double v = n.convert(key, raw -> parse(raw, dim));
+        if (!(v >= 0) || !Double.isFinite(v)) throw n.error(key, "must be >= 0, got '" + n.scalar(key) + "'");
+        return v;
     }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
 
 import io.cmbench.model.spec.SpecException;
 import io.cmbench.model.spec.SpecLoader;
-import io.cmbench.model.spec.YamlNode;
+import io.cmbench.config.YamlNode;
 
 /** Reads a measurements file ({@code cmbench/measurements/<profile>.yaml}); a bad row is refused naming its field. */
 public final class Measurements {

@@ -113,20 +113,20 @@ class CalibrationTest {
     @Test
     void aDecodeRowWithoutItsBatchIsRefusedNamingTheField() {
         assertThatThrownBy(() -> Measurements.parse("m.yaml", ROW.formatted("decode_tpot_ms", "{kv_tokens: 4096}")))
-                .isInstanceOf(SpecException.class).hasMessage("m.yaml: rows[0].conditions.batch_per_npu: missing condition (a decode row needs the batch per NPU)");
+                .isInstanceOf(SpecException.class).hasMessage("m.yaml:8: rows[0].conditions.batch_per_npu: missing condition (a decode row needs the batch per NPU)");
     }
 
     @Test
     void anUnknownQuantityIsRefusedNamingTheRow() {
         assertThatThrownBy(() -> Measurements.parse("m.yaml", ROW.formatted("ttft_ms", "{batch_per_npu: 8}")))
-                .isInstanceOf(SpecException.class).hasMessageStartingWith("m.yaml: rows[0].quantity: unknown quantity 'ttft_ms'");
+                .isInstanceOf(SpecException.class).hasMessageStartingWith("m.yaml:7: rows[0].quantity: unknown quantity 'ttft_ms'");
     }
 
     @Test
     void aCalibrationFileOfAnotherProfileIsRefused() {
         String text = "profile: h800\nparameters: {ep_latency_scale: 1, sync_wait_us: 0, sync_half_tokens_per_die: 1, prefill_compute_us_per_token: 0}\n";
         assertThatThrownBy(() -> Calibrations.parse("c.yaml", text, "cloudmatrix384"))
-                .isInstanceOf(SpecException.class).hasMessage("c.yaml: profile: 'h800' does not match the profile 'cloudmatrix384'");
+                .isInstanceOf(SpecException.class).hasMessage("c.yaml:1: profile: 'h800' does not match the profile 'cloudmatrix384'");
     }
 
     @Test
