@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The child's {@code java.io.tmpdir} is a directory of this test: that it ends empty shows nothing was left there,
  * which comparing the machine's shared /tmp before and after could not show while other JVMs use it.
  */
+@Tag("integration")
 class InterruptedRunTest {
     private static final long STARTUP_SECONDS = 180;
     private static final long EXIT_SECONDS = 30;

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it does not stretch or shift the steady state (before, a workload run took it for its one drain window and counted
  * the real drain windows as steady).
  */
+@Tag("integration")
 class LongOutputRunTest {
     private static final int SHORT = 100;
     private static final int LONG_AT = 10;
