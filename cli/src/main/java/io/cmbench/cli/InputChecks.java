@@ -141,12 +141,11 @@ final class InputChecks {
             double requests = Math.min(w.maxRequests(), fastest * spanSeconds);
             requestCount(spec, where, requests, value);
             double heartbeatSeconds = w.heartbeatIntervalMicros() / 1e6;
-            // sparse arrivals: a heartbeat per quiet interval keeps the watermark moving, and counts like a record
-            double heartbeats = slowest * heartbeatSeconds < 1 ? spanSeconds / heartbeatSeconds : 0;
+            // a heartbeat to every partition every interval keeps the watermarks moving, and counts like a record
+            double heartbeats = spanSeconds / heartbeatSeconds;
             if (heartbeats > MAX_REQUESTS) {
-                throw error(spec, where, String.format("sends up to %.3g heartbeats (one per %s s of quiet over %.3g s),"
-                        + " more than a run's bound of %.0e records", heartbeats, heartbeatSeconds, spanSeconds,
-                        MAX_REQUESTS), value);
+                throw error(spec, where, String.format("sends %.3g heartbeats (one every %s s over %.3g s), more than a"
+                        + " run's bound of %.0e records", heartbeats, heartbeatSeconds, spanSeconds, MAX_REQUESTS), value);
             }
             long longest = 0;
             for (RequestClassSpec c : w.classes()) {

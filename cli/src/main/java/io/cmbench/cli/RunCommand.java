@@ -216,8 +216,10 @@ final class RunCommand implements Callable<Integer> {
             offered = Options.positiveFinite(spec, "--rate", rate);
             warmup = 1;
         }
-        if (work == null) {
-            InputChecks.requestCount(spec, "--rate x --duration", offered * durationSeconds, rate + " x " + durationSeconds);
+        if (work == null) { // the same bounds as a workload's: requests, and the heartbeats of the span
+            InputChecks.offers(spec, "--rate x --duration", rate + " x " + durationSeconds, null,
+                    io.cmbench.loadgen.WorkloadSpec.poisson(offered, Math.round(durationSeconds * 1e6), promptTokens,
+                            outputTokens));
         }
         if (!warmupWindows.trim().equalsIgnoreCase("auto")) {
             warmup = Options.nonNegativeInt(spec, "--warmup-windows", warmupWindows);

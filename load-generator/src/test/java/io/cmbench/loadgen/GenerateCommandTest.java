@@ -48,7 +48,7 @@ class GenerateCommandTest {
   void badValuesGiveAOneLineErrorAndExitCode2() throws Exception {
     assertUsageError("--rate: must be > 0, got '-1.0'", "--bootstrap", "h:1", "--rate", "-1");
     assertUsageError("'--rate': 'abc'", "--bootstrap", "h:1", "--rate", "abc");
-    assertUsageError("--duration: must be > 0 seconds, got '0.0'", "--bootstrap", "h:1", "--rate", "5", "--duration", "0");
+    assertUsageError("--duration: must be > 0 seconds and at most 9007199254 (2^53 us), got '0.0'", "--bootstrap", "h:1", "--rate", "5", "--duration", "0");
     assertUsageError("--prompt-tokens: must be >= 1, got '0'", "--bootstrap", "h:1", "--prompt-tokens", "0");
     assertUsageError("--speed: needs --live, got '2.0'", "--bootstrap", "h:1", "--rate", "5", "--speed", "2");
     assertUsageError("--speed: must be > 0, got '-2.0'", "--bootstrap", "h:1", "--rate", "5", "--live", "--speed", "-2");
