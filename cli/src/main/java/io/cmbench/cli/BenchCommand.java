@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code cmbench bench generator|pipeline}: throughput benchmarks, reported with the cores and memory they cost. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks (commands, not tests): the generator against Kafka's own producer tool, and the whole pipeline.",
+        description = "Benchmarks (commands, not tests) of the generator, the whole pipeline and the analytics job.",
         subcommands = {BenchCommand.Generator.class, BenchCommand.Pipeline.class, BenchCommand.Analytics.class})
 final class BenchCommand {
 
@@ -51,10 +51,10 @@ final class BenchCommand {
         boolean json;
     }
 
-    static Path workDir(Path out) throws IOException {
-        Path dir = out != null ? out : Path.of("runs", "bench");
-        Files.createDirectories(dir);
-        System.setProperty("cmbench.log.file", dir.resolve("cmbench.log").toString());
+    /** The benchmark's directory ({@code --out}, default runs/bench), held for this benchmark alone; logs go there. */
+    static RunDirectory workDir(Path out) throws IOException {
+        RunDirectory dir = RunDirectory.claim(out != null ? out : Path.of("runs", "bench"), null, "");
+        System.setProperty(CommandErrors.LOG_FILE_PROPERTY, dir.path().resolve("cmbench.log").toString());
         return dir;
     }
 
@@ -65,7 +65,7 @@ final class BenchCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--records", defaultValue = "500000", description = "Records per tool (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--records", paramLabel = "N", defaultValue = "500000", description = "Records per tool (default: ${DEFAULT-VALUE}).")
         long records;
 
 
@@ -74,10 +74,14 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (records < 1000) {
-                throw new ParameterException(spec.commandLine(), "--records: must be >= 1000, got '" + records + "'");
+            Options.require(spec, records >= 1000 && records <= InputChecks.MAX_REQUESTS, "--records", records,
+                    "must be between 1000 and " + (long) InputChecks.MAX_REQUESTS);
+            try (RunDirectory held = workDir(output.out)) {
+                return measure(held.path());
             }
-            Path dir = workDir(output.out);
+        }
+
+        private int measure(Path dir) throws Exception {
             Properties producer = new Properties();
             // The same producer settings for both tools.
             producer.put("acks", "all");
@@ -170,13 +174,13 @@ final class BenchCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--duration", defaultValue = "120", description = "Simulated seconds of arrivals (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "120", description = "Simulated seconds of arrivals (default: ${DEFAULT-VALUE}).")
         double duration;
 
-        @Option(names = "--mode", defaultValue = "decode-only", description = "decode-only | full (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--mode", paramLabel = "MODE", defaultValue = "decode-only", description = "decode-only | full (default: ${DEFAULT-VALUE}).")
         String mode;
 
-        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
         @Option(names = "--calibration", paramLabel = "VARIANT", defaultValue = "calibrated",
@@ -190,16 +194,14 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Options.calibration(spec, calibration);
-            if (!(duration > 0)) {
-                throw new ParameterException(spec.commandLine(), "--duration: must be > 0, got '" + duration + "'");
-            }
+            InputChecks.duration(spec, duration);
+            Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
             EmulationMode m = switch (mode.trim().toLowerCase()) {
                 case "decode-only" -> EmulationMode.DECODE_ONLY;
                 case "full" -> EmulationMode.FULL;
                 default -> throw new ParameterException(spec.commandLine(),
                         "--mode: unknown value '" + mode + "' (expected decode-only or full)");
             };
-            Path dir = workDir(output.out).resolve("pipeline");
             ScenarioSpec paper = ScenarioSpec.paperDefault().withCalibration(calibration);
             RooflineCostModel model = CostModels.build(paper.profile(), paper.model(), paper.deployment(), 0, calibration);
             int cap = model.layout().decodeBatchCapPerNpu();
@@ -208,6 +210,13 @@ final class BenchCommand {
             double capacity = (double) cap * model.layout().decodeNpus() / lifetime;
             // FULL mode is bounded by the prefill pool: offer what the decode pool could take and let it queue.
             double rate = 1.1 * capacity;
+            InputChecks.requestCount(spec, "--duration", rate * duration, duration);
+            try (RunDirectory held = workDir(output.out)) {
+                return measure(held.path().resolve("pipeline"), paper, m, rate);
+            }
+        }
+
+        private int measure(Path dir, ScenarioSpec paper, EmulationMode m, double rate) throws Exception {
             Map<String, Object> r = new LinkedHashMap<>();
             try (ResourceMeter meter = new ResourceMeter();
                  EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("tmp"))) {
@@ -218,7 +227,7 @@ final class BenchCommand {
                 EmbeddedRun.Result result = new EmbeddedRun(cfg, System.out).run();
                 double wall = meter.wallSeconds() - wallBefore;
                 double cpu = meter.cpuSecondsUsed() - cpuBefore;
-                double simSeconds = result.completions().stream().mapToLong(c -> c.getLastTokenMicros()).max().orElse(0) / 1e6;
+                double simSeconds = result.lastTokenMicros() / 1e6;
                 double pipelineSeconds = result.phaseSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
                 r.put("mode", m.name());
                 r.put("calibration", calibration);
@@ -260,10 +269,10 @@ final class BenchCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--completions", defaultValue = "1000000", description = "Completion records (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--completions", paramLabel = "N", defaultValue = "1000000", description = "Completion records (default: ${DEFAULT-VALUE}).")
         int completions;
 
-        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
 
@@ -272,9 +281,15 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            Options.require(spec, completions >= 1000, "--completions", completions, "must be >= 1000");
+            Options.require(spec, completions >= 1000 && completions <= InputChecks.MAX_REQUESTS, "--completions",
+                    completions, "must be between 1000 and " + (long) InputChecks.MAX_REQUESTS);
             Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
-            Path dir = workDir(output.out).resolve("analytics");
+            try (RunDirectory held = workDir(output.out)) {
+                return measure(held.path().resolve("analytics"));
+            }
+        }
+
+        private int measure(Path dir) throws Exception {
             Map<String, Object> r = new LinkedHashMap<>();
             try (ResourceMeter meter = new ResourceMeter();
                  EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("tmp"))) {

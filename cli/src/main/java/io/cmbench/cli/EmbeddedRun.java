@@ -7,6 +7,7 @@ import io.cmbench.cluster.kafka.KafkaTopicAdmin;
 import io.cmbench.cluster.kafka.TopicReader;
 import io.cmbench.jobs.AnalyticsJobConfig;
 import io.cmbench.jobs.EmulationJobConfig;
+import io.cmbench.jobs.EmulationMode;
 import io.cmbench.jobs.KafkaTopics;
 import io.cmbench.jobs.ServingEmulationJob;
 import io.cmbench.jobs.SloAnalyticsJob;
@@ -39,9 +40,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class EmbeddedRun {
 
-    /** What a run produced, as read back from the result topics. */
+    /**
+     * What a run produced, as read back from the result topics.
+     *
+     * @param completions every completion, sorted; empty when the run does not keep per-request output
+     * @param completionCount the completions of every scenario
+     * @param lastTokenMicros the latest last token of any completion (the simulated span the run covered)
+     */
     record Result(Path outDir, long requests, List<Completion> completions, List<SloWindow> windows,
-                  List<DeadLetter> deadLetters, List<RunSummary> summaries, Map<String, Double> phaseSeconds) {}
+                  List<DeadLetter> deadLetters, List<RunSummary> summaries, Map<String, Double> phaseSeconds,
+                  long completionCount, long lastTokenMicros) {}
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper JSONL = new ObjectMapper();
@@ -63,7 +71,7 @@ final class EmbeddedRun {
             t = System.nanoTime();
             emulate(bootstrap, topics, generated);
             phases.put("emulate", secondsSince(t));
-            return generated.requests();
+            return new Fed(generated.requests(), generated.lastArrivalMicros());
         });
     }
 
@@ -74,13 +82,16 @@ final class EmbeddedRun {
             say("publishing %,d measured completions into %s ...", measured.size(), topics.completions());
             CompletionPublisher.publish(bootstrap, cfg.kafkaProperties(), topics.completions(), measured);
             phases.put("ingest", secondsSince(t));
-            return measured.size();
+            return new Fed(measured.size(), measured.stream().mapToLong(Completion::getArrivalTimeMicros).max().orElse(0));
         });
     }
 
-    /** What comes before the analytics: puts records into the topics, returns the request count. */
+    /** What the feed put into the topics: the request count and the run's last arrival (where its arrivals end). */
+    private record Fed(long requests, long lastArrivalMicros) {}
+
+    /** What comes before the analytics: puts records into the topics. */
     private interface Feed {
-        long feed(String bootstrap, KafkaTopics topics, Map<String, Double> phases) throws Exception;
+        Fed feed(String bootstrap, KafkaTopics topics, Map<String, Double> phases) throws Exception;
     }
 
     private Result runPhases(Feed feed) throws Exception {
@@ -103,12 +114,12 @@ final class EmbeddedRun {
             KafkaTopicAdmin.createTopics(bootstrap, cfg.kafkaProperties(), topicsOf(topics), Math.max(2, cfg.parallelism()));
 
             Map<String, Double> phases = new LinkedHashMap<>();
-            long requests = feed.feed(bootstrap, topics, phases);
+            Fed fed = feed.feed(bootstrap, topics, phases);
             long t = System.nanoTime();
             analyze(bootstrap, topics);
             phases.put("analyze", secondsSince(t));
 
-            Result result = collect(bootstrap, topics, requests, phases);
+            Result result = collect(bootstrap, topics, fed, phases);
             writeInfo(t0, phases);
             return result;
         } catch (Exception e) {
@@ -180,9 +191,7 @@ final class EmbeddedRun {
     private record Generated(long requests, long lastArrivalMicros, long heartbeatIntervalMicros) {}
 
     private Generated generate(String bootstrap, KafkaTopics topics) throws Exception {
-        WorkloadSpec spec = cfg.workloadFile() != null
-                ? WorkloadSpec.load(cfg.workloadFile())
-                : WorkloadSpec.poisson(cfg.requestsPerSec(), cfg.durationMicros(), cfg.promptTokens(), cfg.outputTokens());
+        WorkloadSpec spec = cfg.workloadSpec();
         long expected = Math.max(1, Math.round(cfg.requestsPerSec() * cfg.durationSeconds()));
         AtomicLong sent = new AtomicLong();
         say("generating requests (seed %d) into %s ...", cfg.seed(), topics.requests());
@@ -245,33 +254,39 @@ final class EmbeddedRun {
         return env;
     }
 
-    private Result collect(String bootstrap, KafkaTopics topics, long requests, Map<String, Double> phases)
+    private Result collect(String bootstrap, KafkaTopics topics, Fed fed, Map<String, Double> phases)
             throws IOException {
         Map<String, Long> foreign = new LinkedHashMap<>();
-        List<Completion> completions = read(bootstrap, topics.completions(), foreign,
-                b -> Completion.fromByteBuffer(ByteBuffer.wrap(b)));
-        completions.sort(Comparator.comparing(Completion::getScenario).thenComparing(Completion::getRequestId));
         List<SloWindow> windows = read(bootstrap, topics.sloWindows(), foreign,
                 b -> SloWindow.fromByteBuffer(ByteBuffer.wrap(b)));
         windows.sort(Comparator.comparing(SloWindow::getScenario).thenComparingLong(SloWindow::getWindowStartMicros));
         List<DeadLetter> dead = read(bootstrap, topics.deadLetter(), foreign,
                 b -> DeadLetter.fromByteBuffer(ByteBuffer.wrap(b)));
+        List<RunSummary> summaries = windows.isEmpty() ? List.of() : RunSummary.of(windows, new RunSummary.Rules(
+                cfg.warmupWindows(), cfg.drainWindows(), fed.lastArrivalMicros(), cfg.mode() != EmulationMode.DECODE_ONLY));
+        // the completions are read once, after the windows: counted and named as they go, kept only when asked
+        Map<String, Long> beyondDrainFrom = new LinkedHashMap<>();
+        summaries.stream().filter(s -> s.beyondDrainFromMicros() != null)
+                .forEach(s -> beyondDrainFrom.put(s.scenario(), s.beyondDrainFromMicros()));
+        CompletionTally tally = new CompletionTally(beyondDrainFrom, cfg.perRequestOutput());
+        ResultReader.forEach(bootstrap, cfg.kafkaProperties(), topics.completions(), foreign,
+                b -> Completion.fromByteBuffer(ByteBuffer.wrap(b)), tally::add);
+        summaries = summaries.stream().map(s -> s.withBeyondDrainRequestIds(tally.beyondDrain(s.scenario()))).toList();
+        List<Completion> completions = tally.sorted();
         foreign.forEach((topic, n) -> out.printf("warning: %,d record(s) in %s are not this pipeline's (not its Avro"
                 + " schema): skipped%n", n, topic));
-        List<RunSummary> summaries = windows.isEmpty() ? List.of()
-                : cfg.drainWindows() == RunConfig.DRAIN_AUTO && cfg.workloadFile() == null
-                        ? RunSummary.ofArrivalsUntil(windows, cfg.warmupWindows(), Math.round(cfg.durationSeconds() * 1e6))
-                        : RunSummary.of(windows, cfg.warmupWindows(), cfg.drainWindows() == RunConfig.DRAIN_AUTO ? 1 : cfg.drainWindows());
 
-        writeJsonLines(cfg.outDir().resolve("completions.jsonl"), completions);
+        if (cfg.perRequestOutput()) {
+            writeJsonLines(cfg.outDir().resolve("completions.jsonl"), completions);
+        }
         writeJsonLines(cfg.outDir().resolve("slo-windows.jsonl"), windows);
         if (!dead.isEmpty()) {
             writeJsonLines(cfg.outDir().resolve("dead-letters.jsonl"), dead);
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("config", configMap());
-        summary.put("requests", requests);
-        summary.put("completions", completions.size());
+        summary.put("requests", fed.requests());
+        summary.put("completions", tally.count());
         summary.put("dead_letters", dead.size());
         if (!foreign.isEmpty()) {
             summary.put("foreign_records", foreign);
@@ -281,7 +296,8 @@ final class EmbeddedRun {
         summary.put("published_by_slo", PublishedReferences.json(PublishedReferences.bySlo(cfg)));
         JSON.writeValue(cfg.outDir().resolve("summary.json").toFile(), summary);
         JSON.writeValue(cfg.outDir().resolve("model-breakdown.json").toFile(), modelBreakdown());
-        return new Result(cfg.outDir(), requests, completions, windows, dead, summaries, phases);
+        return new Result(cfg.outDir(), fed.requests(), completions, windows, dead, summaries, phases, tally.count(),
+                tally.lastTokenMicros());
     }
 
     /**
@@ -302,11 +318,11 @@ final class EmbeddedRun {
     private Map<String, Object> configMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seed", cfg.seed());
-        m.put("duration_s", cfg.durationSeconds());
-        m.put("rate_per_s", cfg.requestsPerSec());
+        m.put("duration_s", cfg.durationSeconds() > 0 ? cfg.durationSeconds() : null); // null: the workload's own end
+        m.put("rate_per_s", cfg.workload() == null ? cfg.requestsPerSec() : null); // a workload has its own arrivals
         m.put("prompt_tokens", cfg.promptTokens());
         m.put("output_tokens", cfg.outputTokens());
-        m.put("workload", cfg.workloadFile() == null ? null : cfg.workloadFile().toString());
+        m.put("workload", cfg.workloadLabel()); // builtin:NAME or the file as given: the same bytes wherever it runs
         m.put("window_s", cfg.windowSeconds());
         m.put("slos", cfg.slos().stream().map(SloSpec::name).toList());
         m.put("warmup_windows", cfg.warmupWindows());

@@ -3,11 +3,7 @@ package io.cmbench.cli;
 import io.cmbench.jobs.KafkaTopics;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.schemas.Completion;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -25,8 +21,9 @@ import picocli.CommandLine.Spec;
  * starts the embedded broker, runs the analytics and prints the tables like {@code run}.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Publish measured per-request timings (CSV or JSONL, see docs/INGEST.md) as completions and",
-                "run the SLO analytics on them (embedded), or only publish them to --bootstrap."})
+        description = {"Run the SLO analytics and the report on timings measured on a real serving system.",
+                "FILE holds one request per CSV row or JSON line (the format: docs/INGEST.md). With --bootstrap the"
+                        + " timings are only published, as completions, to that Kafka cluster."})
 final class IngestCommand implements Callable<Integer> {
 
     @Spec
@@ -35,16 +32,16 @@ final class IngestCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Timings file (.csv or .jsonl).")
     Path file;
 
-    @Option(names = "--format", description = "csv | jsonl (default: from the file name).")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "csv | jsonl (default: from the file name).")
     String format;
 
-    @Option(names = "--decode-npus", required = true, description = "NPUs (or GPUs) that served the decode phase: the per-NPU denominator.")
+    @Option(names = "--decode-npus", paramLabel = "N", required = true, description = "NPUs (or GPUs) that served the decode phase: the per-NPU denominator.")
     int decodeNpus;
 
-    @Option(names = "--prefill-npus", description = "NPUs that served the prefill phase (default: --decode-npus, a colocated system).")
+    @Option(names = "--prefill-npus", paramLabel = "N", description = "NPUs that served the prefill phase (default: --decode-npus, a colocated system).")
     Integer prefillNpus;
 
-    @Option(names = "--scenario", defaultValue = "measured", description = "Scenario name in the results (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "measured", description = "Scenario name in the results (default: ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Only publish to this Kafka cluster's completions topic.")
@@ -53,16 +50,16 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--client-properties", paramLabel = "FILE", description = "Kafka client properties for every client.")
     Path clientProperties;
 
-    @Option(names = "--window", defaultValue = "10", description = "Tumbling window, seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--window", paramLabel = "SECONDS", defaultValue = "10", description = "Tumbling window, seconds (default: ${DEFAULT-VALUE}).")
     double windowSeconds;
 
-    @Option(names = "--slo", split = ",", defaultValue = "tpot15,tpot50", description = "SLOs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--slo", paramLabel = "SLO", split = ",", defaultValue = "tpot15,tpot50", description = "SLOs (default: ${DEFAULT-VALUE}).")
     List<String> slos;
 
-    @Option(names = "--warmup-windows", defaultValue = "0", description = "Windows left out of the summary at the start (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-windows", paramLabel = "N", defaultValue = "0", description = "Windows left out of the summary at the start (default: ${DEFAULT-VALUE}).")
     int warmupWindows;
 
-    @Option(names = "--drain-windows", defaultValue = "0", description = "Windows left out of the summary at the end (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-windows", paramLabel = "N", defaultValue = "0", description = "Windows left out of the summary at the end (default: ${DEFAULT-VALUE}).")
     int drainWindows;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/ingest-<timestamp>).")
@@ -70,42 +67,44 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(file)) {
-            throw new ParameterException(spec.commandLine(), "FILE: no such file, got '" + file + "'");
-        }
+        InputChecks.textFile(spec, "FILE", file);
         MeasuredTimings.Format fmt = format(format, file);
         Options.require(spec, decodeNpus > 0, "--decode-npus", decodeNpus, "must be > 0");
         int prefill = prefillNpus == null ? decodeNpus : prefillNpus;
         Options.require(spec, prefill > 0, "--prefill-npus", prefill, "must be > 0");
-        Options.require(spec, windowSeconds > 0 && Double.isFinite(windowSeconds), "--window", windowSeconds, "must be > 0");
+        InputChecks.window(spec, windowSeconds);
         Options.require(spec, warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
         Options.require(spec, drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
         Options.require(spec, !scenario.isBlank(), "--scenario", scenario, "must not be blank");
-        Options.require(spec, clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties",
-                clientProperties, "no such file");
         List<SloSpec> sloSpecs = Options.slos(spec, slos);
-        Properties props = RunCommand.loadProperties(clientProperties);
-        List<Completion> completions = MeasuredTimings.read(file, fmt, scenario, decodeNpus, prefill);
+        InputChecks.uniqueSlos(spec, sloSpecs);
+        Properties props = InputChecks.kafkaOptions(spec, bootstrap, clientProperties);
+        List<Completion> completions;
+        try {
+            completions = MeasuredTimings.read(file, fmt, scenario, decodeNpus, prefill);
+        } catch (MeasuredTimings.BadLineException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (bootstrap != null) {
+            Reachability.check(null, bootstrap, props);
             CompletionPublisher.publish(bootstrap, props, KafkaTopics.defaults().completions(), completions);
             System.out.printf("published %,d measured completions to %s at %s%n", completions.size(),
                     KafkaTopics.defaults().completions(), bootstrap);
             return 0;
         }
-        Path outDir = out != null ? out
-                : RunDirectory.createUnique(Path.of("runs"),
-                        "ingest-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(outDir);
-        System.setProperty("cmbench.log.file", outDir.resolve("cmbench.log").toString());
-        RunConfig cfg = new RunConfig(0L, 0, 0, 0, 0, null, 1, outDir, windowSeconds, List.copyOf(sloSpecs), warmupWindows,
-                drainWindows, 0, null, props, List.of(), null, false);
-        EmbeddedRun.Result r = new EmbeddedRun(cfg, System.out).analyzeMeasured(completions);
-        System.out.println();
-        SummaryTable.printWindows(System.out, r.windows(), sloSpecs.stream().map(SloSpec::name).toList());
-        SummaryTable.printSummaries(System.out, r.summaries());
-        System.out.printf("%nresults: %s (summary.json, slo-windows.jsonl)%n", outDir.toAbsolutePath());
-        System.out.printf("report:  %s%n", io.cmbench.report.ReportWriter.write(outDir).toAbsolutePath());
-        return 0;
+        try (RunDirectory dir = RunDirectory.claim(out, Path.of("runs"), "ingest-")) {
+            Path outDir = dir.path();
+            System.setProperty(CommandErrors.LOG_FILE_PROPERTY, outDir.resolve("cmbench.log").toString());
+            RunConfig cfg = new RunConfig(0L, 0, 0, 0, 0, null, 1, outDir, windowSeconds, List.copyOf(sloSpecs),
+                    warmupWindows, drainWindows, 0, null, props, List.of(), null, false);
+            EmbeddedRun.Result r = new EmbeddedRun(cfg, System.out).analyzeMeasured(completions);
+            System.out.println();
+            SummaryTable.printWindows(System.out, r.windows(), sloSpecs.stream().map(SloSpec::name).toList());
+            SummaryTable.printSummaries(System.out, r.summaries());
+            System.out.printf("%nresults: %s (summary.json, slo-windows.jsonl)%n", outDir.toAbsolutePath());
+            System.out.printf("report:  %s%n", io.cmbench.report.ReportWriter.write(outDir).toAbsolutePath());
+            return 0;
+        }
     }
 
     private MeasuredTimings.Format format(String given, Path f) {

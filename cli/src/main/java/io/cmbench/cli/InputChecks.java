@@ -4,15 +4,20 @@ import io.cmbench.jobs.SloSpec;
 import io.cmbench.loadgen.ArrivalSpec;
 import io.cmbench.loadgen.LengthDistribution;
 import io.cmbench.loadgen.RequestClassSpec;
+import io.cmbench.loadgen.TextFiles;
 import io.cmbench.loadgen.TraceReader;
 import io.cmbench.loadgen.TraceRecord;
+import io.cmbench.loadgen.WorkloadArgument;
 import io.cmbench.loadgen.WorkloadSpec;
 import io.cmbench.model.CostModels;
 import io.cmbench.model.ScenarioSpec;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -31,8 +36,9 @@ final class InputChecks {
 
     private InputChecks() {}
 
+    /** {@code WHERE: why, got 'value'} (no value: no "got"), the launcher's one line for a bad input. */
     static ParameterException error(CommandSpec spec, String where, String why, Object value) {
-        return new ParameterException(spec.commandLine(), where + ": " + why + ", got '" + value + "'");
+        return new ParameterException(spec.commandLine(), where + ": " + why + (value == null ? "" : ", got '" + value + "'"));
     }
 
     static void duration(CommandSpec spec, double seconds) {
@@ -73,15 +79,42 @@ final class InputChecks {
         }
     }
 
-    /** What a workload file offers, read in full now: its longest request and how many requests it may send. */
-    record Workload(WorkloadSpec spec, long longestRequestTokens, double requests) {}
+    /** What a workload offers, read in full now: its longest request and how many requests it may send. */
+    record Workload(WorkloadSpec spec, String label, long longestRequestTokens, double requests) {}
 
-    static Workload workload(CommandSpec spec, Path file) {
-        textFile(spec, "--workload", file);
+    /**
+     * {@code --workload FILE|NAME}: a file or a built-in name, loaded and read in full (a trace too), over
+     * {@code durationSeconds} when given (null: the workload's own duration).
+     */
+    static Workload workload(CommandSpec spec, String value, Double durationSeconds) {
+        WorkloadArgument arg = WorkloadArgument.of(value);
+        if (arg.unknown()) {
+            throw error(spec, "--workload", "no such file, and not a built-in (" + String.join(", ", WorkloadSpec.BUILTIN)
+                    + ")", value);
+        }
+        if (arg.file() != null) {
+            textFile(spec, "--workload", arg.file());
+        }
+        WorkloadSpec w;
         try {
-            WorkloadSpec w = WorkloadSpec.load(file);
+            w = arg.load();
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "--workload: " + named(e, value));
+        }
+        if (durationSeconds != null) {
+            w = w.withDurationMicros(Math.round(durationSeconds * 1e6));
+        }
+        return offers(spec, "--workload", value, arg.label(), w);
+    }
+
+    /**
+     * What a workload offers, read in full (a trace line by line) so a bad line or an unbounded stream is refused now:
+     * at most {@link #MAX_REQUESTS} requests and {@link #MAX_SECONDS} simulated seconds.
+     */
+    static Workload offers(CommandSpec spec, String where, Object value, String label, WorkloadSpec w) {
+        try {
             if (w.isTraceReplay()) {
-                textFile(spec, "--workload", w.trace().file());
+                textFile(spec, where, w.trace().file());
                 long longest = 0;
                 long n = 0;
                 try (TraceReader r = w.trace().open()) {
@@ -91,22 +124,45 @@ final class InputChecks {
                         n++;
                     }
                 }
-                return new Workload(w, longest, n);
+                requestCount(spec, where, n, value);
+                return new Workload(w, label, longest, n);
+            }
+            ArrivalSpec a = w.arrival();
+            double fastest = Math.max(a.rate(), a.startRate());
+            double slowest = a.startRate() > 0 ? Math.min(a.rate(), a.startRate()) : a.rate();
+            double durationSeconds = w.durationMicros() == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : w.durationMicros() / 1e6;
+            // the stream ends at its duration or at its last request, whichever comes first
+            double spanSeconds = w.maxRequests() == Long.MAX_VALUE ? durationSeconds
+                    : Math.min(durationSeconds, slowest > 0 ? w.maxRequests() / slowest : Double.POSITIVE_INFINITY);
+            if (!(spanSeconds <= MAX_SECONDS)) {
+                throw error(spec, where, "spans " + spanSeconds + " simulated s, more than a run's bound of "
+                        + (long) MAX_SECONDS + " s", value);
+            }
+            double requests = Math.min(w.maxRequests(), fastest * spanSeconds);
+            requestCount(spec, where, requests, value);
+            double heartbeatSeconds = w.heartbeatIntervalMicros() / 1e6;
+            // a heartbeat to every partition every interval keeps the watermarks moving, and counts like a record
+            double heartbeats = spanSeconds / heartbeatSeconds;
+            if (heartbeats > MAX_REQUESTS) {
+                throw error(spec, where, String.format("sends %.3g heartbeats (one every %s s over %.3g s), more than a"
+                        + " run's bound of %.0e records", heartbeats, heartbeatSeconds, spanSeconds, MAX_REQUESTS), value);
             }
             long longest = 0;
             for (RequestClassSpec c : w.classes()) {
                 longest = Math.max(longest, (long) max(c.prompt()) + max(c.output()));
             }
-            ArrivalSpec a = w.arrival();
-            double byRate = Math.max(a.rate(), a.startRate()) * (w.durationMicros() / 1e6);
-            double requests = w.maxRequests() > 0 ? Math.min(w.maxRequests(), byRate > 0 ? byRate : w.maxRequests()) : byRate;
-            return new Workload(w, longest, requests);
+            return new Workload(w, label, longest, requests);
+        } catch (ParameterException e) {
+            throw e;
         } catch (RuntimeException e) {
             // WorkloadException names file:line:field; anything else still names the file
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new ParameterException(spec.commandLine(), "--workload: "
-                    + (msg.contains(file.toString()) ? msg : file + ": " + msg));
+            throw new ParameterException(spec.commandLine(), where + ": " + named(e, value));
         }
+    }
+
+    private static String named(RuntimeException e, Object value) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return msg.contains(String.valueOf(value)) ? msg : value + ": " + msg;
     }
 
     /** The longest a request of this distribution can be. */
@@ -131,6 +187,26 @@ final class InputChecks {
                         + " die of scenario " + s.name() + " holds (" + cap + " tokens)", longestTokens);
             }
         }
+    }
+
+    /**
+     * A command's Kafka options, checked the same way everywhere: {@code --bootstrap} is {@code HOST:PORT[,...]} and
+     * {@code --client-properties} a readable properties text file. Returns the client properties. Whether the cluster
+     * answers is {@link Reachability#check}'s, once the command is about to use it.
+     */
+    static Properties kafkaOptions(CommandSpec spec, String bootstrap, Path clientPropertiesFile) {
+        hostPorts(spec, "--bootstrap", bootstrap);
+        textFile(spec, "--client-properties", clientPropertiesFile);
+        Properties p = new Properties();
+        if (clientPropertiesFile != null) {
+            try (InputStream in = Files.newInputStream(clientPropertiesFile)) {
+                p.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                throw error(spec, "--client-properties", "not a properties file (" + e.getMessage() + ")",
+                        clientPropertiesFile);
+            }
+        }
+        return p;
     }
 
     /** {@code HOST:PORT[,HOST:PORT...]}, as Kafka's bootstrap.servers takes it. */

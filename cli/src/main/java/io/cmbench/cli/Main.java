@@ -1,8 +1,8 @@
 package io.cmbench.cli;
 
 import io.cmbench.cluster.ClusterCommand;
+import io.cmbench.loadgen.GenerateCommand;
 import io.cmbench.model.cli.ModelCommand;
-import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /** Entry point of the {@code cmbench} script. */
@@ -14,7 +14,7 @@ public final class Main {
         System.exit(execute(args));
     }
 
-    /** Runs a command line; returns the exit code (2 = bad usage, 1 = failure). */
+    /** Runs a command line; returns the exit code (2 = bad input, 1 = failure). */
     public static int execute(String... args) {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:cmbench-log4j2.xml");
@@ -25,29 +25,30 @@ public final class Main {
         return cl.execute(args);
     }
 
+    /** The launcher: every command in the order its help lists them, one error format and version for all. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CmbenchCommand());
+        cl.addSubcommand(new RunCommand());
+        cl.addSubcommand(new SweepCommand());
+        cl.addSubcommand(new GenerateCommand(new GenerateChecks()));
+        cl.addSubcommand(new IngestCommand());
+        cl.addSubcommand(new ReportFromTopicCommand());
+        cl.addSubcommand(new BenchCommand());
         cl.addSubcommand("model", new ModelCommand());
         cl.addSubcommand("cluster", new ClusterCommand());
         inheritVersion(cl, cl.getCommandSpec().version());
-        cl.setParameterExceptionHandler((ex, args) -> {
-            PrintWriter err = ex.getCommandLine().getErr();
-            err.println("cmbench: " + ex.getMessage());
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-            return 2;
-        });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            RunRefusedException refused = refusal(ex);
-            err.println("cmbench: " + (refused != null ? refused.getMessage() : describe(ex)));
-            String log = System.getProperty("cmbench.log.file");
-            if (log != null && java.nio.file.Files.exists(java.nio.file.Path.of(log))) {
-                err.println("(details in the log: " + log + ")");
-            }
-            org.slf4j.LoggerFactory.getLogger(Main.class).error("command failed", ex);
-            return refused != null ? 2 : 1; // a refused input is bad usage; anything else failed
-        });
+        abbreviateSynopsis(cl);
+        CommandErrors.install(cl);
         return cl;
+    }
+
+    /**
+     * "Usage: cmbench run [OPTIONS]": the options are listed below it anyway, and a synopsis of two dozen options wraps
+     * inside them.
+     */
+    private static void abbreviateSynopsis(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        cl.getSubcommands().values().forEach(Main::abbreviateSynopsis);
     }
 
     /** Every subcommand's --version prints the launcher's version (picocli prints nothing for a command without one). */
@@ -58,25 +59,5 @@ public final class Main {
             }
             inheritVersion(sub, version);
         }
-    }
-
-    private static RunRefusedException refusal(Throwable ex) {
-        for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof RunRefusedException r) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    /** The innermost message that says something, prefixed by its exception type when it is not ours. */
-    static String describe(Throwable ex) {
-        Throwable c = ex;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        String msg = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-        return (c instanceof IllegalArgumentException || c instanceof IllegalStateException
-                || c.getClass().getName().startsWith("io.cmbench")) ? msg : c.getClass().getSimpleName() + ": " + msg;
     }
 }

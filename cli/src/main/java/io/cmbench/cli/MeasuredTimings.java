@@ -38,6 +38,12 @@ final class MeasuredTimings {
         }
     }
 
+    /**
+     * The latest time a line may give: 2^53 us (an epoch-millisecond clock fits, ~285 years), so that rebasing and every
+     * later sum stay exact in a long and in a double.
+     */
+    static final double MAX_MILLIS = io.cmbench.schemas.RequestRules.MAX_ARRIVAL_MICROS / 1000.0;
+
     private MeasuredTimings() {}
 
     static List<Completion> read(Path file, Format format, String scenario, int decodeNpus, int prefillNpus)
@@ -155,8 +161,9 @@ final class MeasuredTimings {
         }
         try {
             double ms = Double.parseDouble(v);
-            if (!Double.isFinite(ms) || ms < 0) {
-                throw new BadLineException(file, line, field, "must be a finite time >= 0, got '" + v + "'");
+            if (!Double.isFinite(ms) || ms < 0 || ms > MAX_MILLIS) {
+                throw new BadLineException(file, line, field, "must be a time between 0 and " + (long) MAX_MILLIS
+                        + " ms (2^53 us), got '" + v + "'");
             }
             return Math.round(ms * 1000.0);
         } catch (NumberFormatException e) {

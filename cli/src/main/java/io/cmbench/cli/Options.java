@@ -16,7 +16,7 @@ final class Options {
 
     static void require(CommandSpec spec, boolean ok, String option, Object value, String why) {
         if (!ok) {
-            throw new ParameterException(spec.commandLine(), option + ": " + why + ", got '" + value + "'");
+            throw InputChecks.error(spec, option, why, value);
         }
     }
 

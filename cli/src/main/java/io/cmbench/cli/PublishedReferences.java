@@ -17,7 +17,7 @@ final class PublishedReferences {
 
     static Map<String, PublishedReference.DecodePoint> forRun(RunConfig cfg) {
         Map<String, PublishedReference.DecodePoint> out = new LinkedHashMap<>();
-        if (cfg.workloadFile() != null || cfg.mode() == null || cfg.mode() == EmulationMode.PREFILL_ONLY) return out;
+        if (cfg.workload() != null || cfg.mode() == null || cfg.mode() == EmulationMode.PREFILL_ONLY) return out;
         long kv = cfg.promptTokens() + cfg.outputTokens() / 2;
         for (ScenarioSpec s : cfg.scenarios()) {
             int cap = CostModels.build(s.profile(), s.model(), s.deployment(), s.decodeBatchCapPerNpu(), s.calibration())
@@ -33,7 +33,7 @@ final class PublishedReferences {
      */
     static Map<String, PublishedReference.DecodePoint> bySlo(RunConfig cfg) {
         Map<String, PublishedReference.DecodePoint> out = new LinkedHashMap<>();
-        if (cfg.workloadFile() != null || cfg.mode() == null || cfg.mode() == EmulationMode.PREFILL_ONLY) return out;
+        if (cfg.workload() != null || cfg.mode() == null || cfg.mode() == EmulationMode.PREFILL_ONLY) return out;
         long kv = cfg.promptTokens() + cfg.outputTokens() / 2;
         for (ScenarioSpec s : cfg.scenarios()) {
             if (PublishedReference.decodePoints(s).isEmpty()) continue;

@@ -7,11 +7,11 @@ import java.util.Properties;
 
 /**
  * The services a run is pointed at must answer before it starts: a Flink REST API ({@code --cluster}) within 3 s, then
- * a Kafka cluster ({@code --bootstrap}) within 6 s — one line of reason within 10 s, not a minute of client retries.
+ * a Kafka cluster ({@code --bootstrap}) within 5 s — one line of reason within 10 s, not a minute of client retries.
  */
 final class Reachability {
     static final Duration FLINK = Duration.ofSeconds(3);
-    static final Duration KAFKA = Duration.ofSeconds(6);
+    static final Duration KAFKA = Duration.ofSeconds(5);
 
     private Reachability() {}
 

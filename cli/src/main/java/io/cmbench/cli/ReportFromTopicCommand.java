@@ -2,6 +2,7 @@ package io.cmbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cmbench.report.ReportInputException;
 import io.cmbench.report.ReportWriter;
 import io.cmbench.schemas.SloWindow;
 import java.io.BufferedWriter;
@@ -15,11 +16,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,8 +31,9 @@ import picocli.CommandLine.Spec;
  * cluster keeps writing.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write a self-contained HTML report (works offline) from a run's output directory (--in),",
-                "or from an slo-windows topic (--from-topic TOPIC --bootstrap HOST:PORT)."})
+        description = {"Write a self-contained HTML report (works offline) of a run or of an SLO windows topic.",
+                "From a run's output directory (--in DIR) or from the windows a running analytics job writes"
+                        + " (--from-topic TOPIC --bootstrap HOST:PORT)."})
 final class ReportFromTopicCommand implements Callable<Integer> {
 
     @Spec
@@ -41,7 +45,7 @@ final class ReportFromTopicCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Report file (default: DIR/report.html).")
     Path out;
 
-    @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Read the SLO windows from this topic (e.g. cmbench.slo-windows).")
+    @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Read the SLO windows from this Kafka topic (a run writes them to PREFIX.slo-windows).")
     String topic;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka cluster of --from-topic.")
@@ -50,10 +54,10 @@ final class ReportFromTopicCommand implements Callable<Integer> {
     @Option(names = "--client-properties", paramLabel = "FILE", description = "Kafka client properties (e.g. SASL).")
     Path clientProperties;
 
-    @Option(names = "--warmup-windows", defaultValue = "0", description = "Windows left out of the summary at the start (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-windows", paramLabel = "N", defaultValue = "0", description = "Windows left out of the summary at the start (default: ${DEFAULT-VALUE}).")
     int warmupWindows;
 
-    @Option(names = "--drain-windows", defaultValue = "0", description = "Windows left out of the summary at the end (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-windows", paramLabel = "N", defaultValue = "0", description = "Windows left out of the summary at the end (default: ${DEFAULT-VALUE}).")
     int drainWindows;
 
     @Override
@@ -65,25 +69,30 @@ final class ReportFromTopicCommand implements Callable<Integer> {
         } else {
             Options.require(spec, bootstrap != null, "--from-topic", topic, "needs --bootstrap");
         }
-        Options.require(spec, clientProperties == null || Files.isRegularFile(clientProperties), "--client-properties",
-                clientProperties, "no such file");
         Options.require(spec, warmupWindows >= 0, "--warmup-windows", warmupWindows, "must be >= 0");
         Options.require(spec, drainWindows >= 0, "--drain-windows", drainWindows, "must be >= 0");
+        Properties props = InputChecks.kafkaOptions(spec, bootstrap, clientProperties);
         Path dir = in != null ? in : Path.of("runs", "report-" + topic);
         if (topic != null) {
+            Reachability.check(null, bootstrap, props);
             Files.createDirectories(dir);
             Map<String, Long> foreign = new LinkedHashMap<>();
-            List<SloWindow> windows = latestPerWindow(ResultReader.read(bootstrap, RunCommand.loadProperties(clientProperties),
-                    topic, foreign, b -> SloWindow.fromByteBuffer(ByteBuffer.wrap(b))));
+            List<SloWindow> windows = latestPerWindow(ResultReader.read(bootstrap, props, topic, foreign,
+                    b -> SloWindow.fromByteBuffer(ByteBuffer.wrap(b))));
             foreign.forEach((t, n) -> System.out.printf("warning: %,d record(s) in %s are not SLO windows: skipped%n", n, t));
             if (windows.isEmpty()) {
-                System.err.println("cmbench: --from-topic: topic " + topic + " at " + bootstrap + " holds no SLO windows");
-                return 1;
+                throw new RunRefusedException("--from-topic: topic " + topic + " at " + bootstrap
+                        + " holds no SLO windows, got '" + topic + "'");
             }
             write(dir, windows);
             System.out.printf("read %,d SLO windows from %s%n", windows.size(), topic);
         }
-        Path report = out != null ? ReportWriter.write(dir, out) : ReportWriter.write(dir);
+        Path report;
+        try {
+            report = out != null ? ReportWriter.write(dir, out) : ReportWriter.write(dir);
+        } catch (ReportInputException e) {
+            throw new ParameterException(spec.commandLine(), "--in: " + e.getMessage());
+        }
         System.out.println("report: " + report.toAbsolutePath());
         return 0;
     }

@@ -19,6 +19,28 @@ final class ResultReader {
         T decode(byte[] bytes) throws IOException;
     }
 
+    /**
+     * Hands each record of the topic that decodes to {@code each}, holding none of them; {@code foreign} gets the
+     * topic's count of those that do not, if any.
+     */
+    static <T> void forEach(String bootstrap, Properties clientProperties, String topic, Map<String, Long> foreign,
+                            Decoder<T> decoder, java.util.function.Consumer<T> each) {
+        long[] skipped = {0};
+        TopicReader.forEach(bootstrap, clientProperties, topic, b -> {
+            T t;
+            try {
+                t = decoder.decode(b);
+            } catch (IOException | RuntimeException notOurs) {
+                skipped[0]++;
+                return;
+            }
+            each.accept(t);
+        });
+        if (skipped[0] > 0) {
+            foreign.merge(topic, skipped[0], Long::sum);
+        }
+    }
+
     /** The topic's records that decode; {@code foreign} gets the topic's count of those that do not, if any. */
     static <T> List<T> read(String bootstrap, Properties clientProperties, String topic, Map<String, Long> foreign,
                             Decoder<T> decoder) {

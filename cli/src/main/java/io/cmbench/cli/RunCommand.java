@@ -4,7 +4,6 @@ import io.cmbench.jobs.EmulationMode;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.model.ScenarioSpec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,40 +20,45 @@ import picocli.CommandLine.Spec;
 
 /** {@code cmbench run}: the whole pipeline, embedded, for a bounded span of simulated time. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the benchmark end to end: a real Kafka broker (KRaft, 127.0.0.1), the load generator,",
-                "the serving emulation and the SLO analytics on a Flink MiniCluster; prints per-window and",
-                "overall tok/s per NPU and goodput, and writes summary.json and completions.jsonl to --out."})
+        description = {"Run the benchmark end to end: Kafka, load generator, serving emulation and SLO analytics.",
+                "A real Kafka broker (KRaft) on 127.0.0.1 and a Flink MiniCluster, unless --bootstrap and --cluster name"
+                        + " running ones. Prints the output tok/s per NPU and the goodput per window and overall, and"
+                        + " writes the summary, the completions and the HTML report to --out."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "42")
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "42")
     long seed;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Simulated seconds of arrivals (default: ${DEFAULT-VALUE}).",
-            defaultValue = "60")
-    double durationSeconds;
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Simulated seconds of arrivals (default: 60; with --workload: the workload's own, which this overrides).")
+    Double durationOption;
+
+    static final double DEFAULT_DURATION_SECONDS = 60;
 
     @Option(names = "--rate", paramLabel = "REQ_PER_S|paper",
-            description = {"Poisson arrival rate, requests per simulated second, or 'paper' (default): 5 % above the rate",
-                    "the decode pool completes at its batch cap (the paper's 50 ms operating point: 160 NPUs at 96",
-                    "per NPU), from the cost model, so the pool stays at its cap. A low-load run: e.g. --rate 100."},
+            description = "Poisson arrival rate, requests per simulated second, or 'paper' (default): 5 %% above the rate"
+                    + " the decode pool completes at its batch cap (the paper's 50 ms operating point: 160 NPUs at 96"
+                    + " per NPU), from the cost model, so the pool stays at its cap. A low-load run: e.g. --rate 100.",
             defaultValue = PAPER_RATE)
     String rate;
 
     static final String PAPER_RATE = "paper";
 
-    @Option(names = "--prompt-tokens", description = "Prompt length (default: ${DEFAULT-VALUE}).", defaultValue = "4096")
+    @Option(names = "--prompt-tokens", paramLabel = "N", description = "Prompt length (default: ${DEFAULT-VALUE}).", defaultValue = "4096")
     int promptTokens;
 
-    @Option(names = "--output-tokens", description = "Output length (default: ${DEFAULT-VALUE}).", defaultValue = "256")
+    @Option(names = "--output-tokens", paramLabel = "N", description = "Output length (default: ${DEFAULT-VALUE}).", defaultValue = "256")
     int outputTokens;
 
-    @Option(names = "--workload", paramLabel = "FILE", description = "Workload YAML (overrides --rate, --prompt-tokens, --output-tokens).")
-    Path workload;
+    @Option(names = "--workload", paramLabel = "FILE|NAME",
+            description = "Workload YAML file or a built-in (paper-4k-256, chat-1k-1k, 2k-256, multiturn-50, multiturn-90);"
+                    + " overrides --rate, --prompt-tokens and --output-tokens.")
+    String workload;
 
-    @Option(names = "--parallelism", description = "Flink parallelism (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    @Option(names = "--parallelism", paramLabel = "N", description = "Flink parallelism (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     int parallelism;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<timestamp>).")
@@ -64,33 +68,33 @@ final class RunCommand implements Callable<Integer> {
             defaultValue = "10")
     double windowSeconds;
 
-    @Option(names = "--slo", split = ",", description = "SLOs, e.g. tpot15,tpot50 or tpot15+ttft1500 (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--slo", paramLabel = "SLO", split = ",", description = "SLOs, e.g. tpot15,tpot50 or tpot15+ttft1500 (default: ${DEFAULT-VALUE}).",
             defaultValue = "tpot15,tpot50")
     List<String> slos;
 
     @Option(names = "--warmup-windows", paramLabel = "N|auto",
-            description = {"Windows left out of the overall summary at the start, or 'auto' (default): 1, and at --rate paper",
-                    "those that begin before the decode pool is full (the cost model's fill time)."},
+            description = "Windows left out of the overall summary at the start, or 'auto' (default): 1, and at --rate"
+                    + " paper those that begin before the decode pool is full (the cost model's fill time).",
             defaultValue = "auto")
     String warmupWindows;
 
     @Option(names = "--drain-windows", paramLabel = "N|auto", defaultValue = "auto",
-            description = {"Windows left out of the overall summary at the end, or 'auto' (default): every window that",
-                    "starts once arrivals have stopped (the pool drains there, faster than in steady state)."})
+            description = "Windows left out of the overall summary at the end, or 'auto' (default): every window that"
+                    + " starts once arrivals have stopped (the pool drains there, faster than in steady state).")
     String drainWindows;
 
-    @Option(names = "--mode", defaultValue = "auto",
-            description = {"full | decode-only | prefill-only | auto (default): decode-only at --rate paper (requests arrive",
-                    "with their KV in place, as in the paper's decode measurement: its 96 prefill NPUs feed about a",
-                    "seventh of that rate of 4,096-token prompts), full otherwise."})
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto",
+            description = "full | decode-only | prefill-only | auto (default): decode-only at --rate paper (requests"
+                    + " arrive with their KV in place, as in the paper's decode measurement: its 96 prefill NPUs feed"
+                    + " about a seventh of that rate of 4,096-token prompts), full otherwise.")
     String mode;
 
     @Option(names = "--scenarios", paramLabel = "FILE|NAME",
-            description = {"Scenarios the same traffic fans out to: a YAML file or a shipped set (paper, cm384-vs-h800);",
-                    "default: the paper's deployment."})
+            description = "Scenarios the same traffic fans out to: a YAML file or a shipped set (paper, cm384-vs-h800);"
+                    + " default: the paper's deployment.")
     String scenarios;
 
-    @Option(names = "--batch-per-npu",
+    @Option(names = "--batch-per-npu", paramLabel = "N",
             description = "Override the decode batch cap per NPU; 0 (the default) keeps the deployment's (96 for the paper's).",
             defaultValue = "0")
     int batchPerNpu;
@@ -100,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
                     + "calibration layer) or physics (nothing fitted) (default: ${DEFAULT-VALUE}).")
     String calibration;
 
-    @Option(names = "--kafka-port", description = "Port of the embedded broker (default: a free port).", defaultValue = "0")
+    @Option(names = "--kafka-port", paramLabel = "PORT", description = "Port of the embedded broker (default: a free port).", defaultValue = "0")
     int kafkaPort;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this Kafka cluster instead of starting a broker.")
@@ -117,9 +121,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Checkpoint interval; > 0 also makes the Kafka sinks exactly-once (default: 2000 with --cluster, off embedded).")
     long checkpointIntervalMillis;
 
-    @Option(names = "--topic-prefix", defaultValue = "cmbench",
-            description = {"Topics are PREFIX.requests, PREFIX.completions, ... (default: ${DEFAULT-VALUE}); a run needs empty",
-                    "topics and holds the prefix (topic PREFIX.claim) while it runs: a second run on it is refused."})
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "cmbench",
+            description = "Topics are PREFIX.requests, PREFIX.completions, ... (default: ${DEFAULT-VALUE}); a run needs"
+                    + " empty topics and holds the prefix (topic PREFIX.claim) while it runs: a second run on it is refused.")
     String topicPrefix;
 
     @Option(names = "--quiet", description = "Only the final tables.")
@@ -131,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
         try (RunDirectory dir = RunDirectory.claim(out, Path.of("runs"), "")) {
             RunConfig cfg = checked.withOutDir(dir.path());
             // Before the first logger exists (Flink, Kafka): library logs go to the run's directory.
-            System.setProperty("cmbench.log.file", cfg.outDir().resolve("cmbench.log").toString());
+            System.setProperty(CommandErrors.LOG_FILE_PROPERTY, cfg.outDir().resolve("cmbench.log").toString());
             Reachability.check(cluster, bootstrap, cfg.kafkaProperties());
             return run(cfg);
         }
@@ -147,12 +151,12 @@ final class RunCommand implements Callable<Integer> {
         } else {
             SummaryTable.printWindows(stdout, r.windows(), cfg.slos().stream().map(SloSpec::name).toList());
             SummaryTable.printSummaries(stdout, r.summaries(), modelVariants(cfg),
-                    PublishedReferences.lines(PublishedReferences.forRun(cfg)), cfg.mode() != EmulationMode.DECODE_ONLY);
+                    PublishedReferences.lines(PublishedReferences.forRun(cfg)));
         }
         // every request is emulated once per scenario: completions count all scenarios together
         int scenarioCount = cfg.scenarios().size();
         stdout.printf("%n%,d requests generated, %,d completions over %d scenario%s, %,d dead letters%n", r.requests(),
-                r.completions().size(), scenarioCount, scenarioCount == 1 ? "" : "s", r.deadLetters().size());
+                r.completionCount(), scenarioCount, scenarioCount == 1 ? "" : "s", r.deadLetters().size());
         Path report = io.cmbench.report.ReportWriter.write(r.outDir());
         stdout.printf("results: %s (summary.json, completions.jsonl, slo-windows.jsonl)%n", r.outDir().toAbsolutePath());
         stdout.printf("report:  %s%n", report.toAbsolutePath());
@@ -160,6 +164,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     RunConfig config() throws IOException {
+        double durationSeconds = durationOption != null ? durationOption : DEFAULT_DURATION_SECONDS;
         InputChecks.duration(spec, durationSeconds);
         Options.require(spec, promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
         Options.require(spec, outputTokens > 0, "--output-tokens", outputTokens, "must be > 0");
@@ -171,9 +176,13 @@ final class RunCommand implements Callable<Integer> {
                 "must be between 0 and 100000");
         Options.calibration(spec, calibration);
         Options.require(spec, kafkaPort >= 0 && kafkaPort <= 65535, "--kafka-port", kafkaPort, "must be a port number");
-        InputChecks.hostPorts(spec, "--bootstrap", bootstrap);
-        InputChecks.textFile(spec, "--client-properties", clientProperties);
-        InputChecks.Workload work = workload == null ? null : InputChecks.workload(spec, workload);
+        Properties kafkaProperties = InputChecks.kafkaOptions(spec, bootstrap, clientProperties);
+        InputChecks.Workload work = workload == null ? null : InputChecks.workload(spec, workload, durationOption);
+        if (work != null && durationOption == null) {
+            // the workload's own span; 0 = bounded by its request count or its trace, not by time
+            long own = work.spec().durationMicros();
+            durationSeconds = own == Long.MAX_VALUE ? 0 : own / 1e6;
+        }
         long longestRequest = work != null ? work.longestRequestTokens() : (long) promptTokens + outputTokens;
         String kvWhere = work != null ? "--workload" : "--prompt-tokens/--output-tokens";
         boolean paperRate = rate.trim().equalsIgnoreCase(PAPER_RATE) && workload == null;
@@ -207,9 +216,11 @@ final class RunCommand implements Callable<Integer> {
             offered = Options.positiveFinite(spec, "--rate", rate);
             warmup = 1;
         }
-        InputChecks.requestCount(spec, work != null ? "--workload" : "--rate x --duration",
-                work != null ? work.requests() : offered * durationSeconds,
-                work != null ? workload : rate + " x " + durationSeconds);
+        if (work == null) { // the same bounds as a workload's: requests, and the heartbeats of the span
+            InputChecks.offers(spec, "--rate x --duration", rate + " x " + durationSeconds, null,
+                    io.cmbench.loadgen.WorkloadSpec.poisson(offered, Math.round(durationSeconds * 1e6), promptTokens,
+                            outputTokens));
+        }
         if (!warmupWindows.trim().equalsIgnoreCase("auto")) {
             warmup = Options.nonNegativeInt(spec, "--warmup-windows", warmupWindows);
         }
@@ -220,7 +231,7 @@ final class RunCommand implements Callable<Integer> {
         Path outDir = out; // null until the run claims its directory (call)
         RunConfig cfg = new RunConfig(seed, durationSeconds, offered, promptTokens, outputTokens, workload, parallelism, outDir,
                 windowSeconds, List.copyOf(sloSpecs), warmup, drain, kafkaPort, bootstrap,
-                clientProperties(), List.of(scenario), emulationMode, quiet, cluster, clientProperties,
+                kafkaProperties, List.of(scenario), emulationMode, quiet, cluster, clientProperties,
                 checkpoints, topicPrefix, null);
         if (scenarios == null) {
             return cfg;
@@ -239,14 +250,6 @@ final class RunCommand implements Callable<Integer> {
         return withScenarios;
     }
 
-    private Properties clientProperties() {
-        try {
-            return loadProperties(clientProperties);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--client-properties: " + clientProperties + ": " + e.getMessage());
-        }
-    }
-
     /** At --rate paper, one line saying which operating point the run offers and how the prefill side is treated. */
     java.util.Optional<String> operatingPoint(RunConfig cfg) {
         if (!rate.trim().equalsIgnoreCase(PAPER_RATE) || workload != null) return java.util.Optional.empty();
@@ -259,15 +262,5 @@ final class RunCommand implements Callable<Integer> {
         Map<String, String> out = new LinkedHashMap<>();
         cfg.scenarios().forEach(s -> out.put(s.name(), Options.modelVariant(s)));
         return out;
-    }
-
-    static Properties loadProperties(Path file) throws IOException {
-        Properties p = new Properties();
-        if (file != null) {
-            try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
-            }
-        }
-        return p;
     }
 }

@@ -1,6 +1,7 @@
 package io.cmbench.cli;
 
 import io.cmbench.jobs.LatencyHistograms;
+import io.cmbench.report.SteadyState;
 import io.cmbench.schemas.LatencySummary;
 import io.cmbench.schemas.SloResult;
 import io.cmbench.schemas.SloWindow;
@@ -14,10 +15,18 @@ import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
- * One scenario's result over the steady state of a run: the tumbling windows left after dropping the
- * first {@code warmupWindows} (the system filling up) and the last {@code drainWindows} (the tail
- * draining after arrivals stop). Percentiles come from the windows' merged HdrHistograms, so they are
- * exact over the steady state, not averages of per-window percentiles.
+ * One scenario's result over the steady state of a run: the tumbling windows left after dropping the first
+ * {@code warmupWindows} (the system filling up), the drain windows (the tail draining after arrivals stop) and any
+ * windows beyond the drain ({@link SteadyState}: requests still decoding when the drain ended, e.g. one with a million
+ * output tokens, counted here instead of stretching the span). Percentiles come from the windows' merged
+ * HdrHistograms, so they are exact over the steady state, not averages of per-window percentiles.
+ *
+ * @param prefillTokensPerSecPerNpu null when the prefill pool did not run (decode-only: requests arrive with their KV
+ *     in place, so prompt tokens over idle prefill NPUs would be no throughput)
+ * @param beyondDrainWindows windows after the drain's end, left out of every figure
+ * @param beyondDrainRequests the requests completed in them
+ * @param beyondDrainFromMicros where those windows start; null when there are none
+ * @param beyondDrainRequestIds the first of those requests by id (at most {@link #NAMED_BEYOND_DRAIN}), when known
  */
 public record RunSummary(
         String scenario,
@@ -30,11 +39,25 @@ public record RunSummary(
         long completedRequests,
         long outputTokens,
         double outputTokensPerSecPerNpu,
-        double prefillTokensPerSecPerNpu,
+        Double prefillTokensPerSecPerNpu,
         Map<String, Slo> slos,
         Latency ttft,
         Latency tpot,
-        Latency e2e) {
+        Latency e2e,
+        int beyondDrainWindows,
+        long beyondDrainRequests,
+        Long beyondDrainFromMicros,
+        List<String> beyondDrainRequestIds) {
+
+    /** How many of the requests beyond the drain a summary names. */
+    static final int NAMED_BEYOND_DRAIN = 10;
+
+    /** The same summary naming its requests beyond the drain. */
+    RunSummary withBeyondDrainRequestIds(List<String> ids) {
+        return new RunSummary(scenario, decodeNpus, prefillNpus, windows, steadyWindows, steadyStartMicros,
+                steadyEndMicros, completedRequests, outputTokens, outputTokensPerSecPerNpu, prefillTokensPerSecPerNpu,
+                slos, ttft, tpot, e2e, beyondDrainWindows, beyondDrainRequests, beyondDrainFromMicros, List.copyOf(ids));
+    }
 
     public record Slo(long tpotBoundMicros, long ttftBoundMicros, long goodRequests, long goodOutputTokens,
                       double goodputTokensPerSecPerNpu, double attainment) {}
@@ -54,33 +77,39 @@ public record RunSummary(
         }
     }
 
-    /** Summaries per scenario, in scenario-name order. */
+    /**
+     * How a run's windows are summarized.
+     *
+     * @param drainWindows a count, or {@link SteadyState#DRAIN_AUTO}
+     * @param arrivalsEndMicros the run's last arrival, or {@link SteadyState#ARRIVALS_UNKNOWN}
+     * @param prefillRan false in decode-only runs
+     */
+    public record Rules(int warmupWindows, int drainWindows, long arrivalsEndMicros, boolean prefillRan) {}
+
+    /** Summaries per scenario, in scenario-name order; arrivals unknown (e.g. windows read from a topic). */
     public static List<RunSummary> of(List<SloWindow> windows, int warmupWindows, int drainWindows) {
+        return of(windows, new Rules(warmupWindows, drainWindows, SteadyState.ARRIVALS_UNKNOWN, true));
+    }
+
+    /** Summaries per scenario, in scenario-name order. */
+    public static List<RunSummary> of(List<SloWindow> windows, Rules rules) {
         Map<String, List<SloWindow>> byScenario = new TreeMap<>();
         for (SloWindow w : windows) {
             byScenario.computeIfAbsent(w.getScenario(), k -> new ArrayList<>()).add(w);
         }
         List<RunSummary> out = new ArrayList<>();
-        byScenario.forEach((scenario, ws) -> out.add(summarize(scenario, ws, warmupWindows, drainWindows)));
+        byScenario.forEach((scenario, ws) -> out.add(summarize(scenario, ws, rules)));
         return out;
     }
 
-    /** As {@link #of}, leaving out, per scenario, every window that starts at or after {@code arrivalsEndMicros}. */
-    public static List<RunSummary> ofArrivalsUntil(List<SloWindow> windows, int warmupWindows, long arrivalsEndMicros) {
-        Map<String, List<SloWindow>> byScenario = new TreeMap<>();
-        for (SloWindow w : windows) {
-            byScenario.computeIfAbsent(w.getScenario(), k -> new ArrayList<>()).add(w);
-        }
-        List<RunSummary> out = new ArrayList<>();
-        byScenario.forEach((scenario, ws) -> out.add(summarize(scenario, ws, warmupWindows,
-                (int) ws.stream().filter(w -> w.getWindowStartMicros() >= arrivalsEndMicros).count())));
-        return out;
-    }
-
-    static RunSummary summarize(String scenario, List<SloWindow> all, int warmup, int drain) {
+    static RunSummary summarize(String scenario, List<SloWindow> all, Rules rules) {
         List<SloWindow> ws = new ArrayList<>(all);
         ws.sort(Comparator.comparingLong(SloWindow::getWindowStartMicros));
-        List<SloWindow> steady = ws.size() > warmup + drain ? ws.subList(warmup, ws.size() - drain) : ws;
+        SteadyState state = SteadyState.of(ws.stream().map(w -> new SteadyState.Span(w.getWindowStartMicros(),
+                w.getWindowEndMicros(), w.getCompletedRequests(), w.getE2e().getMaxMicros())).toList(),
+                rules.warmupWindows(), rules.drainWindows(), rules.arrivalsEndMicros());
+        List<SloWindow> steady = ws.subList(state.from(), state.to());
+        List<SloWindow> beyond = ws.subList(state.kept(), ws.size());
         long start = steady.get(0).getWindowStartMicros();
         long end = steady.get(steady.size() - 1).getWindowEndMicros();
         double seconds = (end - start) / 1e6;
@@ -108,8 +137,11 @@ public record RunSummary(
                     requests == 0 ? 0 : (double) g[0] / requests));
         }
         return new RunSummary(scenario, decodeNpus, prefillNpus, ws.size(), steady.size(), start, end, requests,
-                outTokens, perNpu(outTokens, seconds, decodeNpus), perNpu(promptTokens, seconds, prefillNpus), slos,
-                merged(steady, SloWindow::getTtft), merged(steady, SloWindow::getTpot), merged(steady, SloWindow::getE2e));
+                outTokens, perNpu(outTokens, seconds, decodeNpus),
+                rules.prefillRan() ? perNpu(promptTokens, seconds, prefillNpus) : null, slos,
+                merged(steady, SloWindow::getTtft), merged(steady, SloWindow::getTpot), merged(steady, SloWindow::getE2e),
+                beyond.size(), beyond.stream().mapToLong(SloWindow::getCompletedRequests).sum(),
+                beyond.isEmpty() ? null : beyond.get(0).getWindowStartMicros(), List.of());
     }
 
     private static double perNpu(long tokens, double seconds, int npus) {

@@ -38,7 +38,7 @@ final class SummaryTable {
     }
 
     static void printSummaries(PrintStream out, List<RunSummary> summaries) {
-        printSummaries(out, summaries, Map.of(), Map.of(), true);
+        printSummaries(out, summaries, Map.of(), Map.of());
     }
 
     /**
@@ -47,16 +47,13 @@ final class SummaryTable {
      */
     static void printSummaries(PrintStream out, List<RunSummary> summaries, Map<String, String> modelVariants,
                                Map<String, String> published) {
-        printSummaries(out, summaries, modelVariants, published, true);
-    }
-
-    /** @param prefillRan false in decode-only runs: requests arrive with their KV in place, no prefill throughput */
-    static void printSummaries(PrintStream out, List<RunSummary> summaries, Map<String, String> modelVariants,
-                               Map<String, String> published, boolean prefillRan) {
         for (RunSummary s : summaries) {
             out.printf("%nscenario %s — steady state %.0f–%.0f s (%d of %d windows), %d decode NPUs, %d prefill NPUs%n",
                     s.scenario(), s.steadyStartMicros() / 1e6, s.steadyEndMicros() / 1e6, s.steadyWindows(), s.windows(),
                     s.decodeNpus(), s.prefillNpus());
+            if (s.beyondDrainRequests() > 0) {
+                out.println("  " + beyondDrain(s));
+            }
             if (modelVariants.containsKey(s.scenario())) {
                 out.printf("  %-28s %s%n", "cost model", modelVariants.get(s.scenario()));
             }
@@ -65,7 +62,7 @@ final class SummaryTable {
             if (published.containsKey(s.scenario())) {
                 out.printf("  %-28s %s%n", "  published (same config)", published.get(s.scenario()));
             }
-            if (prefillRan) {
+            if (s.prefillTokensPerSecPerNpu() != null) {
                 out.printf("  %-28s %12.1f%n", "prefill tok/s per prefill NPU", s.prefillTokensPerSecPerNpu());
             } else {
                 out.printf("  %-28s %12s%n", "prefill tok/s per prefill NPU", "— (decode-only: KV arrives in place)");
@@ -77,6 +74,15 @@ final class SummaryTable {
             latencyRow(out, "TPOT", s.tpot());
             latencyRow(out, "E2E", s.e2e());
         }
+    }
+
+    /** "1 request still decoding at the end of the drain windows ...": what the summary leaves out, and why. */
+    static String beyondDrain(RunSummary s) {
+        long n = s.beyondDrainRequests();
+        String ids = s.beyondDrainRequestIds().isEmpty() ? ""
+                : ": " + String.join(", ", s.beyondDrainRequestIds()) + (n > s.beyondDrainRequestIds().size() ? ", ..." : "");
+        return String.format("%,d request%s still decoding at the end of the drain windows (completed from %.0f s on,"
+                + " left out of every figure)%s", n, n == 1 ? "" : "s", s.beyondDrainFromMicros() / 1e6, ids);
     }
 
     private static void latencyRow(PrintStream out, String name, RunSummary.Latency l) {

@@ -13,10 +13,7 @@ import io.cmbench.model.RooflineCostModel;
 import io.cmbench.model.ScenarioSpec;
 import io.cmbench.model.SloSearch;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +34,9 @@ import picocli.CommandLine.Spec;
  * With {@code --pool prefill} it saturates the prefill pool (prefill-only mode) and reports prefill tok/s per NPU.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Find the max goodput per NPU under each SLO over decode batch caps (one pipeline run),",
-                "or the saturated prefill throughput per NPU (--pool prefill)."})
+        description = {"Find the max goodput per NPU under each SLO over decode batch caps, in one pipeline run.",
+                "Decode-only: the cost model proposes the operating points, the emulation measures them. With --pool"
+                        + " prefill: the saturated prefill throughput per NPU."})
 final class SweepCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -46,37 +44,36 @@ final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pool", description = "decode | prefill (default: ${DEFAULT-VALUE}).", defaultValue = "decode")
+    @Option(names = "--pool", paramLabel = "POOL", description = "decode | prefill (default: ${DEFAULT-VALUE}).", defaultValue = "decode")
     String pool;
 
-    @Option(names = "--prompt-tokens", defaultValue = "4096", description = "Prompt length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "4096", description = "Prompt length (default: ${DEFAULT-VALUE}).")
     int promptTokens;
 
-    @Option(names = "--output-tokens", defaultValue = "256", description = "Output length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output-tokens", paramLabel = "N", defaultValue = "256", description = "Output length (default: ${DEFAULT-VALUE}).")
     int outputTokens;
 
-    @Option(names = "--slo", split = ",", defaultValue = "tpot15,tpot50", description = "SLOs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--slo", paramLabel = "SLO", split = ",", defaultValue = "tpot15,tpot50", description = "SLOs (default: ${DEFAULT-VALUE}).")
     List<String> slos;
 
-    @Option(names = "--batch-per-npu", split = ",", defaultValue = "auto",
-            description = {"Decode batch caps per NPU to sweep, or 'auto' (default): for each SLO the cost model's",
-                    "largest batch b meeting it (up to what HBM holds with the dispatch/combine buffers sized for",
-                    "the batch, also above the deployment's cap), b/2, 3b/4, b-1, b+1, plus the deployment's cap —",
-                    "the model proposes, the emulation measures."})
+    @Option(names = "--batch-per-npu", paramLabel = "N", split = ",", defaultValue = "auto",
+            description = "Decode batch caps per NPU to sweep, or 'auto' (default): for each SLO the cost model's"
+                    + " largest batch b meeting it (up to what HBM holds with the dispatch/combine buffers sized for the"
+                    + " batch, also above the deployment's cap), b/2, 3b/4, b-1, b+1, plus the deployment's cap.")
     List<String> batchCaps;
 
-    @Option(names = "--lifetimes", defaultValue = "6",
+    @Option(names = "--lifetimes", paramLabel = "N", defaultValue = "6",
             description = "Simulated span in request lifetimes at the largest batch (default: ${DEFAULT-VALUE}).")
     double lifetimes;
 
-    @Option(names = "--overload", defaultValue = "1.2",
+    @Option(names = "--overload", paramLabel = "X", defaultValue = "1.2",
             description = "Offered load / the model's capacity at the largest operating point (default: ${DEFAULT-VALUE}).")
     double overload;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/sweep-<timestamp>).")
@@ -84,6 +81,11 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the result as JSON only.")
     boolean json;
+
+    @Option(names = "--per-request",
+            description = "Also write completions.jsonl, one line per request and operating point (hundreds of MB at the"
+                    + " defaults, and the run holds them all in memory); without it the completions are only counted.")
+    boolean perRequest;
 
     @Option(names = "--calibration", paramLabel = "VARIANT", defaultValue = "calibrated",
             description = "Cost model variant, for the operating points and the emulation alike: calibrated (the physics "
@@ -104,23 +106,32 @@ final class SweepCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(), "--pool: unknown value '" + pool + "' (expected decode or prefill)");
         };
         List<SloSpec> sloSpecs = Options.slos(spec, slos);
-        List<Integer> caps = prefill ? List.of(0) : operatingPoints(sloSpecs);
-        Path outDir = out != null ? out
-                : RunDirectory.createUnique(Path.of("runs"),
-                        "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(outDir);
-        System.setProperty("cmbench.log.file", outDir.resolve("cmbench.log").toString());
-
+        InputChecks.uniqueSlos(spec, sloSpecs);
         ScenarioSpec base = ScenarioSpec.paperDefault().withCalibration(calibration);
+        long longest = (long) promptTokens + outputTokens;
+        InputChecks.kvFits(spec, "--prompt-tokens/--output-tokens", longest, List.of(base));
+        List<Integer> caps = prefill ? List.of(0) : operatingPoints(sloSpecs);
         List<ScenarioSpec> scenarios = new ArrayList<>();
         for (int c : caps) {
             scenarios.add(prefill ? base : new ScenarioSpec(String.format("b%03d", c), base.profile(), base.model(),
                     base.deployment(), c, calibration));
         }
+        InputChecks.kvFits(spec, "--prompt-tokens/--output-tokens", longest, scenarios);
         Load load = prefill ? prefillLoad() : decodeLoad(caps.get(caps.size() - 1));
         double windowSeconds = Math.max(1, Math.round(load.lifetimeSeconds / 2));
         int edgeWindows = (int) Math.ceil(1.5 * load.lifetimeSeconds / windowSeconds);
         double duration = Math.max(lifetimes * load.lifetimeSeconds, (2 * edgeWindows + 3) * windowSeconds);
+        InputChecks.requestCount(spec, "--lifetimes x --overload", load.requestsPerSec * duration,
+                lifetimes + " x " + overload);
+        try (RunDirectory dir = RunDirectory.claim(out, Path.of("runs"), "sweep-")) {
+            return sweep(dir.path(), prefill, base, caps, scenarios, load, windowSeconds, edgeWindows, duration, sloSpecs);
+        }
+    }
+
+    private int sweep(Path outDir, boolean prefill, ScenarioSpec base, List<Integer> caps, List<ScenarioSpec> scenarios,
+                      Load load, double windowSeconds, int edgeWindows, double duration, List<SloSpec> sloSpecs)
+            throws Exception {
+        System.setProperty(CommandErrors.LOG_FILE_PROPERTY, outDir.resolve("cmbench.log").toString());
         PrintStream stdout = json ? new PrintStream(PrintStream.nullOutputStream()) : System.out;
         stdout.printf("sweep: %s pool, %d operating point(s), %.0f req/s for %.0f simulated s (%,d requests), window %.0f s%n",
                 prefill ? "prefill" : "decode", caps.size(), load.requestsPerSec, duration,
@@ -129,7 +140,8 @@ final class SweepCommand implements Callable<Integer> {
 
         RunConfig cfg = new RunConfig(seed, duration, load.requestsPerSec, promptTokens, outputTokens, null, parallelism,
                 outDir, windowSeconds, List.copyOf(sloSpecs), edgeWindows, edgeWindows, 0, null, new Properties(),
-                scenarios, prefill ? EmulationMode.PREFILL_ONLY : EmulationMode.DECODE_ONLY, json);
+                scenarios, prefill ? EmulationMode.PREFILL_ONLY : EmulationMode.DECODE_ONLY, json)
+                .withPerRequestOutput(perRequest);
         EmbeddedRun.Result r = new EmbeddedRun(cfg, stdout).run();
 
         Map<String, Object> result = prefill ? prefillResult(r, base) : decodeResult(r, caps, sloSpecs);

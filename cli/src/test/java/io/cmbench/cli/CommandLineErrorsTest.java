@@ -34,9 +34,13 @@ class CommandLineErrorsTest {
             "run --mode sideways           | --mode: unknown value 'sideways'",
             "run --slo tpotX               | --slo: ",
             "run --rate fast               | --rate",
-            "run --no-such-option          | Unknown option: '--no-such-option'",
-            "run --seed                    | Missing required parameter for option '--seed'",
-            "run --workload /no/such/file  | --workload: no such file, got '/no/such/file'",
+            "run --no-such-option          | run: unknown option (see 'cmbench run --help'), got '--no-such-option'",
+            "run --sed 3                   | run: unknown option (did you mean --seed?), got '--sed'",
+            "run --seed                    | --seed: needs a value (see 'cmbench run --help')",
+            "run --seed x1                 | --seed: must be an integer, got 'x1'",
+            "run --seed 1 --seed 2         | --seed: given more than once",
+            "run surplus                   | run: unexpected argument (see 'cmbench run --help'), got 'surplus'",
+            "run --workload /no/such/file  | --workload: no such file, and not a built-in (paper-4k-256, chat-1k-1k, 2k-256, multiturn-50, multiturn-90), got '/no/such/file'",
             "run --calibration bogus       | --calibration: must be calibrated or physics, got 'bogus'",
             "sweep --calibration Physics   | --calibration: must be calibrated or physics, got 'Physics'",
             "bench pipeline --calibration x | --calibration: must be calibrated or physics, got 'x'",
@@ -45,17 +49,55 @@ class CommandLineErrorsTest {
             "run --window 1e-9             | --window: must be between 0.001 (1 ms) and",
             "run --slo tpot15,tpot15       | --slo: each SLO once (tpot15 is given twice), got 'tpot15'",
             "run --rate 1e12               | --rate x --duration: offers 6.00e+13 requests (rate x duration), more than",
+            "run --rate 0.01 --duration 5e8 | --rate x --duration: sends 5.00e+08 heartbeats (one every 1.0 s over 5.00e+08 s)",
             "run --rate 100 --prompt-tokens 2000000000 --output-tokens 2000000000 | --prompt-tokens/--output-tokens: the longest request's KV (4000000000 tokens) exceeds what a decode die of scenario",
             "run --prompt-tokens 2000000000 | --prompt-tokens/--output-tokens: the longest request's KV",
             "run --bootstrap notahostport  | --bootstrap: must be HOST:PORT (a comma-separated list for several), got 'notahostport'",
             "run --bootstrap host:99999    | --bootstrap: must be HOST:PORT",
+            "run --workload chat-2k-2k     | --workload: no such file, and not a built-in (paper-4k-256, chat-1k-1k, 2k-256, multiturn-50, multiturn-90), got 'chat-2k-2k'",
+            // every other command: the same checks, the same format
+            "sweep --slo tpot15,tpot15     | --slo: each SLO once (tpot15 is given twice), got 'tpot15'",
+            "sweep --parallelism 0         | --parallelism: must be between 1 and 64, got '0'",
+            "sweep --prompt-tokens 2000000000 | --prompt-tokens/--output-tokens: the longest request's KV (2000000256 tokens) exceeds",
+            "sweep --lifetimes 1e9         | --lifetimes x --overload: offers",
+            "sweep --pool both             | --pool: unknown value 'both'",
+            "bench                         | bench: needs a subcommand (see 'cmbench bench --help')",
+            "bench pipeline --duration 1e15 | --duration: must be <= 1000000000 s, got '1.0E15'",
+            "bench pipeline --duration 1e7 | --duration: offers",
+            "bench pipeline --parallelism 99 | --parallelism: must be between 1 and 64, got '99'",
+            "bench generator --records 10  | --records: must be between 1000 and 100000000, got '10'",
+            "bench analytics --completions 1 | --completions: must be between 1000 and 100000000, got '1'",
+            "ingest --decode-npus 4        | ingest: FILE is required (see 'cmbench ingest --help')",
+            "ingest /no/such.csv --decode-npus 4 | FILE: no such file, got '/no/such.csv'",
+            "ingest /no/such.csv           | ingest: --decode-npus is required",
+            "report                        | --in: is required (or --from-topic)",
+            "report --in /no/such/dir      | --in: no such directory, got '/no/such/dir'",
+            "report --from-topic t         | --from-topic: needs --bootstrap, got 't'",
+            "report --from-topic t --bootstrap nohost | --bootstrap: must be HOST:PORT (a comma-separated list for several), got 'nohost'",
+            "generate --rate 1e12 --dry-run | --rate x --duration: offers 6.00e+13 requests (rate x duration), more than a run's bound of 1e+08, got '1.0E12 x 60.0'",
+            "generate --duration 5e9 --rate 1e-9 --dry-run | --rate x --duration: spans 5.0E9 simulated s, more than a run's bound of 1000000000 s, got '1.0E-9 x 5.0E9'",
+            "generate --duration 5e8 --rate 1e-9 --dry-run | --rate x --duration: sends 5.00e+08 heartbeats (one every 1.0 s over 5.00e+08 s), more than a run's bound of 1e+08 records",
+            "generate --workload chat-1k-1k --duration 1e9 --dry-run | --workload: offers 2.00e+10 requests",
+            "generate --duration 1e15 --rate 1 --dry-run | --duration: must be > 0 seconds and at most 9007199254 (2^53 us), got '1.0E15'",
+            "generate --bootstrap notahostport --rate 5 | --bootstrap: must be HOST:PORT (a comma-separated list for several), got 'notahostport'",
+            "generate --rate 5             | --bootstrap: required (HOST:PORT of a Kafka cluster) unless --dry-run",
+            "generate --workload nope --dry-run | --workload: no such file, and not a built-in",
+            "generate --rate -3 --dry-run  | --rate: must be > 0, got '-3.0'",
+            "generate --rate abc           | --rate: must be a number, got 'abc'",
+            "model                         | model: needs a subcommand",
+            "model decode --batch-per-npu -3 --kv-length 4096 | --batch-per-npu: must be a positive integer, got '-3'",
+            "model decode --batch-per-npu 8 --kv-length 10 --deployment nope | --profile/--model/--deployment: ",
+            "cluster start --taskmanagers 0 | --taskmanagers: ",
     })
     void badUsageIsOneClearLineAndExitCode2(String args, String expected) {
         long t0 = System.nanoTime();
         Outcome o = execute(args.trim().split("\\s+"));
-        assertThat(o.code).isEqualTo(2);
+        assertThat(o.code).as(o.err).isEqualTo(2);
+        assertThat(o.err.lines().toList()).as("one line, whatever the command").hasSize(1);
         assertThat(o.firstLine()).startsWith("cmbench: ").contains(expected.trim());
-        assertThat(o.err).doesNotContain("\tat ");
+        assertThat(o.firstLine()).as("the launcher's own words, not picocli's or an exception's")
+                .doesNotContain("Exception").doesNotContain("Invalid value").doesNotContain("Missing required")
+                .doesNotStartWith("cmbench: error").doesNotStartWith("cmbench: generate:");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
     }
 
@@ -88,6 +130,55 @@ class CommandLineErrorsTest {
         assertThat(tmp.resolve("out")).as("nothing started, nothing written").doesNotExist();
     }
 
+    /** ingest, report and generate read their files in full before anything starts, with the same one-line refusal. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "ingest   | t.csv | request_id,arrival_ms,first_token_ms,last_token_ms,prompt_tokens,output_tokensNLr1,0,5,10,4,2NLr2,x,5,10,4,2 | t.csv:3: arrival_ms: not a number, got 'x'",
+            "ingest   | t.csv | request_id,arrival_ms,first_token_ms,last_token_ms,prompt_tokens,output_tokensNLr1,1e300,1e300,1e300,4,2 | t.csv:2: arrival_ms: must be a time between 0 and 9007199254740 ms (2^53 us), got '1e300'",
+            "ingest   | t.jsonl | {\"request_id\": \"a\"NL | t.jsonl:1: (line): not a JSON object",
+            "ingest   | t.csv | BINARY | t.csv:2: not UTF-8 text",
+            "ingest   | t.csv | request_id,arrival_ms,first_token_ms,last_token_ms,prompt_tokens,output_tokensNLr1,0,5,10,4,2 --window 1e-9 | --window: must be between 0.001 (1 ms)",
+            "report   | summary.json | {\"config\": [ | summary.json:1: not JSON (",
+            "report   | slo-windows.jsonl | {}NL{ | slo-windows.jsonl:2: ",
+            "generate | w.yaml | arrival: {process: poisson, rate: -3}NLclasses: [{name: a, prompt: 10, output: 10}]NLdurationSeconds: 5 | w.yaml:1: arrival.rate",
+            "generate | w.yaml | BINARY | w.yaml:2: not UTF-8 text",
+            "generate | w.yaml | TRACE | trace.csv:3: ",
+    })
+    void everyCommandRefusesABadFileOnOneLineNamingFileAndLine(String command, String name, String content,
+                                                               String expected) throws Exception {
+        String body = content.trim();
+        String extra = "";
+        if (body.contains(" --")) { // an option after the file's content
+            extra = body.substring(body.indexOf(" --") + 1);
+            body = body.substring(0, body.indexOf(" --"));
+        }
+        Path dir = Files.createDirectories(tmp.resolve(command.trim()));
+        Path file = dir.resolve(name.trim());
+        switch (body) {
+            case "BINARY" -> Files.write(file, new byte[] {'a', ':', ' ', '1', '\n', 'b', ':', (byte) 0xC3, (byte) 0x28, '\n'});
+            case "TRACE" -> {
+                Files.writeString(dir.resolve("trace.csv"), "TIMESTAMP,ContextTokens,GeneratedTokens\n1.0,100,10\n2.0,abc,10\n");
+                Files.writeString(file, "trace: {format: azure, file: trace.csv}\n");
+            }
+            default -> Files.writeString(file, body.replace("NL", "\n"));
+        }
+        java.util.List<String> args = new java.util.ArrayList<>(switch (command.trim()) {
+            case "ingest" -> java.util.List.of("ingest", file.toString(), "--decode-npus", "4", "--out", tmp.resolve("out").toString());
+            case "report" -> java.util.List.of("report", "--in", dir.toString());
+            default -> java.util.List.of("generate", "--dry-run", "--workload", file.toString());
+        });
+        if (!extra.isEmpty()) {
+            args.addAll(java.util.List.of(extra.split("\\s+")));
+        }
+        long t0 = System.nanoTime();
+        Outcome o = execute(args.toArray(String[]::new));
+        assertThat(o.code).as(o.err).isEqualTo(2);
+        assertThat(o.err.lines().toList()).as(o.err).hasSize(1);
+        assertThat(o.firstLine()).startsWith("cmbench: ").contains(expected.trim());
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+        assertThat(tmp.resolve("out")).as("nothing started, nothing written").doesNotExist();
+    }
+
     @Test
     void undecodableClientPropertiesNameTheFileAndLine() throws Exception {
         Path file = tmp.resolve("client.properties");
@@ -109,6 +200,28 @@ class CommandLineErrorsTest {
                 .endsWith("got '127.0.0.1:" + closed + "'");
         assertThat(o.err.lines().count()).as(o.err).isLessThanOrEqualTo(2);
         assertThat(o.err).doesNotContain("\tat ");
+    }
+
+    /** Every command that talks to Kafka checks it the same way, before it reads or writes anything. */
+    @ParameterizedTest
+    @CsvSource({"generate", "ingest", "report"})
+    void everyCommandChecksThatKafkaAnswersWithinTenSeconds(String command) throws Exception {
+        int closed = EmbeddedKafkaBroker.freePort();
+        String bootstrap = "127.0.0.1:" + closed;
+        Path timings = tmp.resolve("t.csv");
+        Files.writeString(timings, "request_id,arrival_ms,first_token_ms,last_token_ms,prompt_tokens,output_tokens\nr1,0,5,10,4,2\n");
+        String[] args = switch (command) {
+            case "generate" -> new String[] {"generate", "--rate", "5", "--duration", "1", "--bootstrap", bootstrap};
+            case "ingest" -> new String[] {"ingest", timings.toString(), "--decode-npus", "4", "--bootstrap", bootstrap};
+            default -> new String[] {"report", "--from-topic", "t", "--bootstrap", bootstrap, "--in", tmp.resolve("r").toString()};
+        };
+        long t0 = System.nanoTime();
+        Outcome o = execute(args);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(o.code).as(o.err).isEqualTo(2);
+        assertThat(o.firstLine()).startsWith("cmbench: --bootstrap: Kafka is unreachable (").endsWith("got '" + bootstrap + "'");
+        assertThat(o.err.lines().count()).as(o.err).isLessThanOrEqualTo(2);
+        assertThat(tmp.resolve("r")).as("nothing written before the check").doesNotExist();
     }
 
     @Test

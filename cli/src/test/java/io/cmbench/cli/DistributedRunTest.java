@@ -107,7 +107,7 @@ class DistributedRunTest {
 
     private RunConfig onCluster(RunConfig c, String prefix) {
         return new RunConfig(c.seed(), c.durationSeconds(), c.requestsPerSec(), c.promptTokens(), c.outputTokens(),
-                c.workloadFile(), c.parallelism(), c.outDir(), c.windowSeconds(), c.slos(), c.warmupWindows(),
+                c.workload(), c.parallelism(), c.outDir(), c.windowSeconds(), c.slos(), c.warmupWindows(),
                 c.drainWindows(), 0, cluster.bootstrapServers(), c.kafkaProperties(), c.scenarios(), c.mode(), true,
                 cluster.restAddress(), null, 500L, prefix, null);
     }

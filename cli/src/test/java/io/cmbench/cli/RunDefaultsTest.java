@@ -65,6 +65,34 @@ class RunDefaultsTest {
         assertThat(PublishedReferences.bySlo(runConfig("run", "--prompt-tokens", "1024", "--rate", "10"))).isEmpty();
     }
 
+    /** generate's defaults are run's: the same requests (paper rate for the lengths, 60 s, seed 42) unless told otherwise. */
+    @Test
+    void generateByDefaultSendsWhatRunGeneratesByDefault() throws Exception {
+        for (String[] lengths : new String[][] {{}, {"--prompt-tokens", "1024", "--output-tokens", "64"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--duration", "2"));
+            args.addAll(java.util.List.of(lengths));
+            java.util.List<String> run = new java.util.ArrayList<>(java.util.List.of("run"));
+            run.addAll(args);
+            RunConfig cfg = runConfig(run.toArray(String[]::new));
+            long expected = 0;
+            try (io.cmbench.loadgen.RequestStream s = new io.cmbench.loadgen.RequestStream(cfg.workloadSpec(), cfg.seed())) {
+                while (s.hasNext()) {
+                    if (!io.cmbench.loadgen.RequestStream.isHeartbeat(s.next())) {
+                        expected++;
+                    }
+                }
+            }
+            java.io.StringWriter out = new java.io.StringWriter();
+            picocli.CommandLine cl = Main.commandLine();
+            cl.setOut(new java.io.PrintWriter(out, true));
+            java.util.List<String> generate = new java.util.ArrayList<>(java.util.List.of("generate", "--dry-run"));
+            generate.addAll(args);
+            assertThat(cl.execute(generate.toArray(String[]::new))).isZero();
+            assertThat(out.toString()).as(String.join(" ", lengths)).contains("seed 42: " + expected + " requests");
+            assertThat(expected).as("the paper's rate, not a token 10 req/s").isGreaterThan(20L * 2);
+        }
+    }
+
     @Test
     void everySubcommandPrintsTheVersion() {
         for (String[] args : new String[][] {{"run", "--version"}, {"sweep", "--version"}, {"model", "decode", "--version"}}) {

@@ -40,7 +40,7 @@ public final class ClusterCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Option(names = "--dir", paramLabel = "DIR",
-                description = "Cluster directory: config, logs, data, pid files (default: .cmbench/cluster in the checkout).")
+                description = "Cluster directory for config, logs, data and pid files (default: the checkout's .cmbench/cluster).")
         Path dir;
 
         Path dir() {

@@ -1,6 +1,7 @@
 package io.cmbench.loadgen;
 
 import io.cmbench.schemas.RequestEvent;
+import io.cmbench.schemas.RequestRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -10,24 +11,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cmbench generate}: streams a workload into Kafka. Usable as a subcommand of the launcher
- * or alone via {@link #newCommandLine()}. Never calls System.exit. Exit codes: 0 done, 1 publish
- * failure, 2 bad option values or workload file (one-line error naming the option or file and the
- * value).
+ * {@code cmbench generate}: streams a workload into Kafka. Never calls System.exit. A bad option value or workload
+ * file is thrown as a picocli {@link ParameterException} (or a {@link WorkloadException} found while streaming a
+ * trace) naming the option or file:line and the value; the launcher prints it as one line with exit code 2.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = "Stream LLM request events (Avro RequestEvent) into Kafka, simulated or paced live.")
+    description = {"Stream LLM request events (Avro RequestEvent) into Kafka, simulated or paced live.",
+        "Without --workload it sends what 'cmbench run' generates by default: Poisson arrivals of 4,096-token prompts "
+            + "with 256 output tokens for 60 simulated seconds at the paper's operating point (seed 42)."})
 public final class GenerateCommand implements Callable<Integer> {
   public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILURE = 1;
-  public static final int EXIT_USAGE = 2;
   public static final String DEFAULT_TOPIC = "cmbench.requests";
 
   /** Creates the publisher; replaced in tests. */
@@ -36,16 +36,21 @@ public final class GenerateCommand implements Callable<Integer> {
   }
 
   /**
-   * Prints a picocli parse error (e.g. {@code --rate abc}) as one line and returns exit code 2.
-   * Install it on the launcher's CommandLine to get the same behaviour for every subcommand.
+   * What the launcher adds to {@code generate}, so that it agrees with {@code run}: the default rate and the start-up
+   * checks every command shares. Used alone (no launcher), {@code --rate} or {@code --workload} is required and
+   * nothing beyond the options is checked.
    */
-  public static final CommandLine.IParameterExceptionHandler ONE_LINE_ERRORS = (ex, args) -> {
-    CommandLine cmd = ex.getCommandLine();
-    cmd.getErr().println(cmd.getCommandName() + ": " + ex.getMessage()
-        + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
-    cmd.getErr().flush();
-    return EXIT_USAGE;
-  };
+  public interface Launcher {
+    /** The arrival rate {@code cmbench run} offers by default for these lengths, requests per simulated second. */
+    double defaultRate(int promptTokens, int outputTokens);
+
+    /**
+     * Checks what the whole stream implies (request count, time span, trace contents) and that Kafka answers
+     * ({@code bootstrap} is null in a dry run); throws a {@link ParameterException} naming the option and value.
+     */
+    void preflight(CommandSpec spec, WorkloadSpec workload, String workloadOption, String workloadValue,
+                   String bootstrap, Path clientPropertiesFile, Properties clientProperties);
+  }
 
   @Spec
   CommandSpec spec;
@@ -57,7 +62,9 @@ public final class GenerateCommand implements Callable<Integer> {
       description = "Workload YAML file, or a built-in: paper-4k-256, chat-1k-1k, 2k-256, multiturn-50, multiturn-90.")
   String workload;
 
-  @Option(names = "--rate", paramLabel = "R", description = "Requests per second (default 10; not with --workload).")
+  @Option(names = "--rate", paramLabel = "R",
+      description = "Requests per simulated second (default: the rate 'cmbench run' offers, the paper's 50 ms "
+          + "operating point for these lengths; not with --workload).")
   Double rate;
 
   @Option(names = "--arrival", paramLabel = "P", description = "poisson (default) or constant (not with --workload).")
@@ -108,44 +115,40 @@ public final class GenerateCommand implements Callable<Integer> {
 
   PublisherFactory publisherFactory = KafkaRequestPublisher::new;
 
-  /** A standalone command line with one-line parse errors. */
-  public static CommandLine newCommandLine() {
-    CommandLine cl = new CommandLine(new GenerateCommand());
-    cl.setParameterExceptionHandler(ONE_LINE_ERRORS);
-    return cl;
+  private final Launcher launcher;
+
+  /** Alone: {@code --rate} or {@code --workload} is required. */
+  public GenerateCommand() {
+    this(null);
   }
 
-  private static final class UsageError extends RuntimeException {
-    UsageError(String message) {
-      super(message);
-    }
+  /** As a subcommand of the launcher, which supplies the default rate and the shared start-up checks. */
+  public GenerateCommand(Launcher launcher) {
+    this.launcher = launcher;
   }
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    WorkloadSpec workloadSpec;
-    Properties props;
-    try {
-      workloadSpec = buildSpec();
-      props = clientProperties();
-      if (!dryRun && (bootstrap == null || bootstrap.isBlank())) {
-        throw new UsageError("missing option --bootstrap HOST:PORT");
-      }
-      if (topic == null || topic.isBlank()) {
-        throw new UsageError("invalid value for option '--topic': '" + topic + "'");
-      }
-      if (speed != null && !live) {
-        throw new UsageError("option '--speed' needs --live");
-      }
-      if (speed != null && !(speed > 0 && Double.isFinite(speed))) {
-        throw new UsageError("invalid value for option '--speed': " + speed + " (must be > 0)");
-      }
-    } catch (UsageError | WorkloadException e) {
-      err.println("generate: " + e.getMessage());
-      err.flush();
-      return EXIT_USAGE;
+    WorkloadSpec workloadSpec = buildSpec();
+    Properties props = clientProperties();
+    if (!dryRun && (bootstrap == null || bootstrap.isBlank())) {
+      throw usage("--bootstrap", "required (HOST:PORT of a Kafka cluster) unless --dry-run", bootstrap);
+    }
+    if (topic == null || topic.isBlank()) {
+      throw usage("--topic", "must not be blank", topic);
+    }
+    if (speed != null && !live) {
+      throw usage("--speed", "needs --live", speed);
+    }
+    if (speed != null && !(speed > 0 && Double.isFinite(speed))) {
+      throw usage("--speed", "must be > 0", speed);
+    }
+    if (launcher != null) {
+      launcher.preflight(spec, workloadSpec, workload != null ? "--workload" : "--rate x --duration",
+          workload != null ? workload : (rate != null ? rate : "default") + " x "
+              + (durationSeconds != null ? durationSeconds : 60.0), dryRun ? null : bootstrap, clientProperties, props);
     }
 
     if (dryRun) {
@@ -160,9 +163,14 @@ public final class GenerateCommand implements Callable<Integer> {
     ConsoleProgressBar bar = noProgress ? null : new ConsoleProgressBar(err, workloadSpec.durationMicros());
     try (RequestStream stream = new RequestStream(workloadSpec, seed);
          KafkaRequestPublisher publisher = publisherFactory.create(bootstrap, topic, props)) {
-      PublishStats stats = publisher.publish(stream, mode, x, bar == null ? ProgressListener.none() : bar);
-      if (bar != null) {
-        bar.finish();
+      PublishStats stats;
+      try {
+        stats = publisher.publish(stream, mode, x, bar == null ? ProgressListener.none() : bar);
+      } finally {
+        // also when a malformed trace line (WorkloadException) or a publish failure ends the stream
+        if (bar != null) {
+          bar.finish();
+        }
       }
       out.printf(Locale.ROOT, "requests %d, heartbeats %d (sent to every partition)%n", stream.requestsEmitted(),
           stream.heartbeatsEmitted());
@@ -172,22 +180,11 @@ public final class GenerateCommand implements Callable<Integer> {
       out.println(stats.summary());
       out.flush();
       return EXIT_OK;
-    } catch (WorkloadException e) {
-      // A malformed trace line found while streaming.
-      if (bar != null) {
-        bar.finish();
-      }
-      err.println("generate: " + e.getMessage());
-      err.flush();
-      return EXIT_USAGE;
-    } catch (RuntimeException e) {
-      if (bar != null) {
-        bar.finish();
-      }
-      err.println("generate: failed: " + e.getMessage());
-      err.flush();
-      return EXIT_FAILURE;
     }
+  }
+
+  private ParameterException usage(String option, String why, Object value) {
+    return new ParameterException(spec.commandLine(), option + ": " + why + (value == null ? "" : ", got '" + value + "'"));
   }
 
   private int dryRun(WorkloadSpec workloadSpec, PrintWriter out) {
@@ -210,10 +207,6 @@ public final class GenerateCommand implements Callable<Integer> {
           blocks += e.getPrefixBlocks().size();
         }
       }
-    } catch (WorkloadException e) {
-      spec.commandLine().getErr().println("generate: " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return EXIT_USAGE;
     }
     out.printf(Locale.ROOT, "%s, seed %d: %d requests, %d heartbeats over %.3f s simulated (%.2f req/s);"
             + " mean prompt %.1f, mean output %.1f tokens, %d prefix blocks%n",
@@ -229,63 +222,67 @@ public final class GenerateCommand implements Callable<Integer> {
       for (Object[] o : new Object[][] {{"--rate", rate}, {"--prompt-tokens", promptTokens},
           {"--output-tokens", outputTokens}, {"--arrival", arrival}}) {
         if (o[1] != null) {
-          throw new UsageError("option '" + o[0] + "' cannot be combined with --workload (got " + o[1] + ")");
+          throw usage((String) o[0], "cannot be combined with --workload", o[1]);
         }
       }
-      Path file = Path.of(workload);
-      if (Files.exists(file)) {
-        ws = WorkloadSpec.load(file);
-      } else if (WorkloadSpec.BUILTIN.contains(workload)) {
-        ws = WorkloadSpec.builtin(workload);
-      } else {
-        throw new UsageError("invalid value for option '--workload': '" + workload
-            + "' (no such file, and not a built-in: " + String.join(", ", WorkloadSpec.BUILTIN) + ")");
+      WorkloadArgument arg = WorkloadArgument.of(workload);
+      if (arg.unknown()) {
+        throw usage("--workload", "no such file, and not a built-in (" + String.join(", ", WorkloadSpec.BUILTIN) + ")",
+            workload);
+      }
+      try {
+        ws = arg.load();
+      } catch (WorkloadException e) {
+        throw new ParameterException(spec.commandLine(), "--workload: " + e.getMessage(), e);
       }
       if (durationSeconds != null) {
         ws = ws.withDurationMicros(durationMicros(durationSeconds));
       }
     } else {
-      double r = rate == null ? 10.0 : rate;
-      if (!(r > 0) || !Double.isFinite(r)) {
-        throw new UsageError("invalid value for option '--rate': " + rate + " (must be > 0)");
-      }
       long d = durationMicros(durationSeconds == null ? 60.0 : durationSeconds);
       int p = promptTokens == null ? 4096 : promptTokens;
       int o = outputTokens == null ? 256 : outputTokens;
       if (p < 1) {
-        throw new UsageError("invalid value for option '--prompt-tokens': " + p + " (must be >= 1)");
+        throw usage("--prompt-tokens", "must be >= 1", p);
       }
       if (o < 1) {
-        throw new UsageError("invalid value for option '--output-tokens': " + o + " (must be >= 1)");
+        throw usage("--output-tokens", "must be >= 1", o);
+      }
+      if (rate == null && launcher == null) {
+        throw usage("--rate", "required without --workload", null);
+      }
+      double r = rate != null ? rate : launcher.defaultRate(p, o);
+      if (!(r > 0) || !Double.isFinite(r)) {
+        throw usage("--rate", "must be > 0", rate);
       }
       String a = arrival == null ? "poisson" : arrival.toLowerCase(Locale.ROOT);
       ws = switch (a) {
         case "poisson" -> WorkloadSpec.poisson(r, d, p, o);
         case "constant" -> WorkloadSpec.constant(r, d, p, o);
-        default -> throw new UsageError("invalid value for option '--arrival': '" + arrival
-            + "' (poisson or constant; use --workload for others)");
+        default -> throw usage("--arrival", "must be poisson or constant (use --workload for others)", arrival);
       };
     }
     if (maxRequests != null) {
       if (maxRequests <= 0) {
-        throw new UsageError("invalid value for option '--max-requests': " + maxRequests + " (must be > 0)");
+        throw usage("--max-requests", "must be > 0", maxRequests);
       }
       ws = ws.withMaxRequests(maxRequests);
     }
     if (heartbeatMs != null) {
       long us = Math.round(heartbeatMs * 1000);
       if (!(heartbeatMs > 0) || us <= 0) {
-        throw new UsageError("invalid value for option '--heartbeat-interval-ms': " + heartbeatMs + " (must be > 0)");
+        throw usage("--heartbeat-interval-ms", "must be > 0", heartbeatMs);
       }
       ws = ws.withHeartbeatIntervalMicros(us);
     }
     return ws;
   }
 
-  private static long durationMicros(double seconds) {
+  private long durationMicros(double seconds) {
     long us = Math.round(seconds * 1e6);
-    if (!(seconds > 0) || !Double.isFinite(seconds) || us <= 0) {
-      throw new UsageError("invalid value for option '--duration': " + seconds + " (must be > 0 seconds)");
+    if (!(seconds > 0) || !(seconds * 1e6 <= RequestRules.MAX_ARRIVAL_MICROS) || us <= 0) {
+      throw usage("--duration", "must be > 0 seconds and at most " + RequestRules.MAX_ARRIVAL_MICROS / 1_000_000
+          + " (2^53 us)", seconds);
     }
     return us;
   }
@@ -294,14 +291,12 @@ public final class GenerateCommand implements Callable<Integer> {
     Properties props = new Properties();
     if (clientProperties != null) {
       if (!Files.isReadable(clientProperties)) {
-        throw new UsageError("invalid value for option '--client-properties': '" + clientProperties
-            + "' (not a readable file)");
+        throw usage("--client-properties", "not a readable file", clientProperties);
       }
       try (InputStream in = Files.newInputStream(clientProperties)) {
         props.load(in);
       } catch (IOException | IllegalArgumentException e) {
-        throw new UsageError("invalid value for option '--client-properties': '" + clientProperties + "' ("
-            + e.getMessage() + ")");
+        throw usage("--client-properties", "not a properties file (" + e.getMessage() + ")", clientProperties);
       }
     }
     if (producerProperties != null) {

@@ -1,6 +1,7 @@
 package io.cmbench.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 class GenerateCommandTest {
   @TempDir
@@ -20,7 +22,7 @@ class GenerateCommandTest {
   MockProducer<String, byte[]> producer;
 
   private int run(String... args) {
-    CommandLine cl = GenerateCommand.newCommandLine();
+    CommandLine cl = new CommandLine(new GenerateCommand());
     GenerateCommand cmd = cl.getCommand();
     cmd.publisherFactory = (bootstrap, topic, props) -> {
       producer = KafkaRequestPublisherTest.mockProducer(true);
@@ -31,32 +33,39 @@ class GenerateCommandTest {
     return cl.execute(args);
   }
 
+  /** A bad value is thrown as a picocli ParameterException whose message is the launcher's one line. */
   private void assertUsageError(String expected, String... args) {
-    int code = run(args);
-    assertThat(code).as(String.join(" ", args)).isEqualTo(2);
-    String e = err.toString().strip();
-    assertThat(e).as("one line").doesNotContain("\n");
-    assertThat(e).contains(expected);
-    err.getBuffer().setLength(0);
+    CommandLine cl = new CommandLine(new GenerateCommand());
+    assertThatThrownBy(() -> {
+      cl.parseArgs(args);
+      cl.<GenerateCommand>getCommand().call();
+    }).as(String.join(" ", args)).isInstanceOf(ParameterException.class)
+        .hasMessageContaining(expected)
+        .satisfies(e -> assertThat(e.getMessage()).as("one line").doesNotContain("\n"));
   }
 
   @Test
   void badValuesGiveAOneLineErrorAndExitCode2() throws Exception {
-    assertUsageError("'--rate': -1.0", "--bootstrap", "h:1", "--rate", "-1");
+    assertUsageError("--rate: must be > 0, got '-1.0'", "--bootstrap", "h:1", "--rate", "-1");
     assertUsageError("'--rate': 'abc'", "--bootstrap", "h:1", "--rate", "abc");
-    assertUsageError("'--duration': 0.0", "--bootstrap", "h:1", "--duration", "0");
-    assertUsageError("'--prompt-tokens': 0", "--bootstrap", "h:1", "--prompt-tokens", "0");
-    assertUsageError("'--speed' needs --live", "--bootstrap", "h:1", "--speed", "2");
-    assertUsageError("'--speed': -2.0", "--bootstrap", "h:1", "--live", "--speed", "-2");
-    assertUsageError("missing option --bootstrap", "--rate", "5");
-    assertUsageError("'--workload': 'nope.yaml'", "--bootstrap", "h:1", "--workload", "nope.yaml");
-    assertUsageError("'--rate' cannot be combined with --workload", "--bootstrap", "h:1",
+    assertUsageError("--duration: must be > 0 seconds and at most 9007199254 (2^53 us), got '0.0'", "--bootstrap", "h:1", "--rate", "5", "--duration", "0");
+    assertUsageError("--prompt-tokens: must be >= 1, got '0'", "--bootstrap", "h:1", "--prompt-tokens", "0");
+    assertUsageError("--speed: needs --live, got '2.0'", "--bootstrap", "h:1", "--rate", "5", "--speed", "2");
+    assertUsageError("--speed: must be > 0, got '-2.0'", "--bootstrap", "h:1", "--rate", "5", "--live", "--speed", "-2");
+    assertUsageError("--bootstrap: required (HOST:PORT of a Kafka cluster) unless --dry-run", "--rate", "5");
+    assertUsageError("--rate: required without --workload", "--bootstrap", "h:1");
+    assertUsageError("--workload: no such file, and not a built-in (paper-4k-256, chat-1k-1k, 2k-256, multiturn-50,"
+        + " multiturn-90), got 'nope.yaml'", "--bootstrap", "h:1", "--workload", "nope.yaml");
+    assertUsageError("--rate: cannot be combined with --workload, got '3.0'", "--bootstrap", "h:1",
         "--workload", "paper-4k-256", "--rate", "3");
-    assertUsageError("'--client-properties'", "--bootstrap", "h:1", "--client-properties", "absent.properties");
-    assertUsageError("'--arrival': 'gamma'", "--bootstrap", "h:1", "--arrival", "gamma");
+    assertUsageError("--client-properties: not a readable file, got 'absent.properties'", "--bootstrap", "h:1",
+        "--rate", "5", "--client-properties", "absent.properties");
+    assertUsageError("--arrival: must be poisson or constant (use --workload for others), got 'gamma'", "--bootstrap",
+        "h:1", "--rate", "5", "--arrival", "gamma");
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "durationSeconds: 60\narrival: {process: poisson, rate: 0}\nclasses: [{prompt: 1, output: 1}]\n");
-    assertUsageError("bad.yaml:2: arrival.rate: must be > 0 (got 0)", "--bootstrap", "h:1", "--workload", bad.toString());
+    assertUsageError("--workload: " + bad + ":2: arrival.rate: must be > 0 (got 0)", "--bootstrap", "h:1", "--workload",
+        bad.toString());
   }
 
   @Test

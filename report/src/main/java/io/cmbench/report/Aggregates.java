@@ -7,18 +7,29 @@ import java.util.Map;
 
 /**
  * A scenario's summary computed from its windows, by the definitions of docs/METRICS.md (the same as
- * the CLI's RunSummary). Used when {@code summary.json} is missing or lacks a scenario.
+ * the CLI's RunSummary; both take the steady state from {@link SteadyState}). Used when {@code summary.json} is missing
+ * or lacks a scenario.
  */
 final class Aggregates {
     private Aggregates() {}
 
-    static RunData.ScenarioSummary summarize(String scenario, List<RunData.Window> all, int warmup, int drain) {
+    /**
+     * @param ws the scenario's windows, sorted by start
+     * @param drain windows left out at the end, or {@link SteadyState#DRAIN_AUTO}
+     * @param arrivalsEndMicros the run's last arrival, or {@link SteadyState#ARRIVALS_UNKNOWN}
+     * @param prefillRan false in decode-only runs: no prefill throughput then
+     */
+    static RunData.ScenarioSummary summarize(String scenario, List<RunData.Window> all, int warmup, int drain,
+                                             long arrivalsEndMicros, boolean prefillRan) {
         List<RunData.Window> ws = all == null ? List.of() : all;
         if (ws.isEmpty()) {
-            return new RunData.ScenarioSummary(scenario, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(),
-                    RunData.Latency.empty(), RunData.Latency.empty(), RunData.Latency.empty());
+            return new RunData.ScenarioSummary(scenario, 0, 0, 0, 0, 0, 0, 0, 0, 0, prefillRan ? 0.0 : null, Map.of(),
+                    RunData.Latency.empty(), RunData.Latency.empty(), RunData.Latency.empty(), 0, 0, null, List.of());
         }
-        List<RunData.Window> steady = ws.size() > warmup + drain ? ws.subList(warmup, ws.size() - drain) : ws;
+        SteadyState state = SteadyState.of(ws.stream().map(w -> new SteadyState.Span(w.startMicros(), w.endMicros(),
+                w.completedRequests(), w.e2eMaxMicros())).toList(), warmup, drain, arrivalsEndMicros);
+        List<RunData.Window> steady = ws.subList(state.from(), state.to());
+        List<RunData.Window> beyond = ws.subList(state.kept(), ws.size());
         long start = steady.get(0).startMicros();
         long end = steady.get(steady.size() - 1).endMicros();
         double seconds = (end - start) / 1e6;
@@ -45,10 +56,13 @@ final class Aggregates {
                     requests == 0 ? 0 : (double) g[0] / requests));
         }
         return new RunData.ScenarioSummary(scenario, decodeNpus, prefillNpus, ws.size(), steady.size(), start, end,
-                requests, tokens, perNpu(tokens, seconds, decodeNpus), perNpu(prompt, seconds, prefillNpus), slos,
+                requests, tokens, perNpu(tokens, seconds, decodeNpus), prefillRan ? perNpu(prompt, seconds, prefillNpus) : null,
+                slos,
                 Histograms.latency(Histograms.merge(map(steady, RunData.Window::ttft))),
                 Histograms.latency(Histograms.merge(map(steady, RunData.Window::tpot))),
-                Histograms.latency(Histograms.merge(map(steady, RunData.Window::e2e))));
+                Histograms.latency(Histograms.merge(map(steady, RunData.Window::e2e))),
+                beyond.size(), beyond.stream().mapToLong(RunData.Window::completedRequests).sum(),
+                beyond.isEmpty() ? null : beyond.get(0).startMicros(), List.of());
     }
 
     static double perNpu(long tokens, double seconds, int npus) {

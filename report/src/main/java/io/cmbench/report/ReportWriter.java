@@ -164,10 +164,19 @@ public final class ReportWriter {
                     .append(Fmt.num((double) sum.completedRequests(), 0)).append(" requests in ")
                     .append(sum.steadyWindows()).append(" of ").append(sum.windows()).append(" windows (")
                     .append(Fmt.auto(sum.steadyStartMicros() / 1e6)).append("–").append(Fmt.auto(sum.steadyEndMicros() / 1e6))
-                    .append(" s)</p><div class=\"tiles\">");
+                    .append(" s)</p>");
+            if (sum.beyondDrainRequests() > 0) {
+                b.append("<p class=\"meta beyond-drain\">").append(esc(beyondDrain(sum))).append(", left out of every figure</p>");
+            }
+            b.append("<div class=\"tiles\">");
             RunData.PublishedPoint ref = d.publishedReference().get(s);
             tile(b, "output", Fmt.auto(sum.outputTokensPerSecPerNpu()), "tok/s/NPU", ref == null ? null
                     : "published " + Fmt.auto(ref.tokensPerSecPerNpu()) + " at batch " + ref.batchPerNpu() + "/NPU (" + ref.id() + ")");
+            if (sum.prefillTokensPerSecPerNpu() != null) {
+                tile(b, "prefill", Fmt.auto(sum.prefillTokensPerSecPerNpu()), "tok/s/NPU", "prompt tokens per prefill NPU");
+            } else {
+                tile(b, "prefill", "—", "", "decode-only: the KV arrives in place");
+            }
             for (String slo : d.sloNames()) {
                 RunData.SloCell cell = sum.slos().get(slo);
                 if (cell != null) {
@@ -184,6 +193,15 @@ public final class ReportWriter {
             b.append("</div></div>");
         }
         b.append("</div></section>\n");
+    }
+
+    /** "1 request still decoding at the end of the drain windows (completed from 50,010 s on): r0000000042". */
+    static String beyondDrain(RunData.ScenarioSummary sum) {
+        long n = sum.beyondDrainRequests();
+        List<String> ids = sum.beyondDrainRequestIds();
+        return Fmt.num((double) n, 0) + (n == 1 ? " request" : " requests") + " still decoding at the end of the drain"
+                + " windows (completed from " + Fmt.auto(sum.beyondDrainFromMicros() / 1e6) + " s on)"
+                + (ids.isEmpty() ? "" : ": " + String.join(", ", ids) + (n > ids.size() ? ", …" : ""));
     }
 
     private static void tile(StringBuilder b, String label, String value, String unit, String note) {
@@ -286,7 +304,7 @@ public final class ReportWriter {
         double ymax = 0;
         double xmax = 0;
         double xmaxMin = Double.POSITIVE_INFINITY;
-        for (List<RunData.Window> ws : d.windows().values()) {
+        for (List<RunData.Window> ws : d.scenarios().stream().map(d::plottedWindows).toList()) {
             if (!ws.isEmpty()) {
                 xmaxMin = Math.min(xmaxMin, ws.get(ws.size() - 1).endMicros() / 1e6);
             }
@@ -304,7 +322,7 @@ public final class ReportWriter {
         b.append("<div class=\"cols scen\">");
         for (int i = 0; i < d.scenarios().size(); i++) {
             String s = d.scenarios().get(i);
-            List<RunData.Window> ws = d.windows().get(s);
+            List<RunData.Window> ws = d.plottedWindows(s);
             b.append("<div class=\"col\"><h3 class=\"colhead\">").append(swatch(i)).append(esc(s)).append("</h3>");
             if (ws == null || ws.isEmpty()) {
                 b.append("<p class=\"empty\">No windows for this scenario.</p></div>");
@@ -362,7 +380,9 @@ public final class ReportWriter {
             addBands(tput, ws, sum);
             addBands(att, ws, sum);
             b.append("<div class=\"figs\">");
-            figure(b, "Throughput per decode NPU", tput.render(), null);
+            figure(b, "Throughput per decode NPU", tput.render(), sum.beyondDrainWindows() == 0 ? null
+                    : "Not shown: " + beyondDrain(sum) + " (" + sum.beyondDrainWindows() + " window"
+                            + (sum.beyondDrainWindows() == 1 ? "" : "s") + " beyond the drain).");
             if (att.dataPoints() > 0) {
                 figure(b, "SLO attainment", att.render(), null);
             }

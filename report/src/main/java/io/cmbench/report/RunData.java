@@ -76,6 +76,11 @@ record RunData(
         ScenarioConfig scenario(String name) {
             return scenarios.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
         }
+
+        /** Requests arrived with their KV in place: the prefill pool did not run. */
+        boolean decodeOnly() {
+            return "DECODE_ONLY".equals(mode);
+        }
     }
 
     record RunInfo(Double wallSeconds, Integer parallelism, String java, Integer availableProcessors, String flink,
@@ -96,16 +101,26 @@ record RunData(
         }
     }
 
-    /** A scenario's steady-state summary ({@code summary.json → scenarios[]}, i.e. RunSummary). */
+    /**
+     * A scenario's steady-state summary ({@code summary.json → scenarios[]}, i.e. RunSummary).
+     *
+     * @param prefillTokensPerSecPerNpu null when the prefill pool did not run (decode-only)
+     * @param beyondDrainWindows windows after the end of the drain ({@link SteadyState}), in no figure
+     * @param beyondDrainRequests the requests that completed in them (still decoding when the drain ended)
+     * @param beyondDrainFromMicros where those windows start; null when there are none
+     * @param beyondDrainRequestIds the first of those requests by id, as far as the summary names them
+     */
     record ScenarioSummary(String scenario, int decodeNpus, int prefillNpus, int windows, int steadyWindows,
                            long steadyStartMicros, long steadyEndMicros, long completedRequests, long outputTokens,
-                           double outputTokensPerSecPerNpu, double prefillTokensPerSecPerNpu,
-                           Map<String, SloCell> slos, Latency ttft, Latency tpot, Latency e2e) {}
+                           double outputTokensPerSecPerNpu, Double prefillTokensPerSecPerNpu,
+                           Map<String, SloCell> slos, Latency ttft, Latency tpot, Latency e2e, int beyondDrainWindows,
+                           long beyondDrainRequests, Long beyondDrainFromMicros, List<String> beyondDrainRequestIds) {}
 
     /** One SloWindow record; histograms stay encoded (compressed HdrHistogram bytes) until merged. */
     record Window(String scenario, long startMicros, long endMicros, int decodeNpus, int prefillNpus,
                   long completedRequests, long outputTokens, long promptTokens, double outputTokensPerSecPerNpu,
-                  double prefillTokensPerSecPerNpu, Map<String, SloCell> slos, byte[] ttft, byte[] tpot, byte[] e2e) {
+                  double prefillTokensPerSecPerNpu, Map<String, SloCell> slos, byte[] ttft, byte[] tpot, byte[] e2e,
+                  long e2eMaxMicros) {
         double midSeconds() {
             return (startMicros + endMicros) / 2e6;
         }
@@ -140,15 +155,15 @@ record RunData(
 
     static RunData load(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IOException("not a directory: " + dir);
+            throw new ReportInputException(dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory"));
         }
         Path summaryFile = dir.resolve(SUMMARY);
         Path windowsFile = dir.resolve(WINDOWS);
         if (!Files.isRegularFile(summaryFile) && !Files.isRegularFile(windowsFile)
                 && !Files.isRegularFile(gz(windowsFile))) {
-            throw new IOException("no " + SUMMARY + " or " + WINDOWS + " in " + dir + " (not a cmbench run directory)");
+            throw new ReportInputException(dir + ": not a cmbench run directory (no " + SUMMARY + " or " + WINDOWS + ")");
         }
-        JsonNode summary = Files.isRegularFile(summaryFile) ? JSON.readTree(summaryFile.toFile()) : JSON.nullNode();
+        JsonNode summary = Files.isRegularFile(summaryFile) ? readJson(summaryFile) : JSON.nullNode();
         Config config = config(summary.path("config"));
 
         Map<String, List<Window>> windows = new TreeMap<>();
@@ -160,7 +175,7 @@ record RunData(
 
         Map<String, ScenarioSummary> summaries = new LinkedHashMap<>();
         for (JsonNode s : summary.path("scenarios")) {
-            ScenarioSummary ss = scenarioSummary(s);
+            ScenarioSummary ss = scenarioSummary(s, config);
             summaries.put(ss.scenario(), ss);
         }
 
@@ -196,7 +211,8 @@ record RunData(
         // a summary for every scenario: computed from all of its windows when summary.json lacks one
         for (String s : scenarios) {
             if (!summaries.containsKey(s)) {
-                summaries.put(s, Aggregates.summarize(s, windows.get(s), 0, 0));
+                summaries.put(s, Aggregates.summarize(s, windows.get(s), 0, 0, SteadyState.ARRIVALS_UNKNOWN,
+                        !config.decodeOnly()));
             }
         }
 
@@ -209,6 +225,25 @@ record RunData(
         return new RunData(dir, config, requests, completions, dead, info, List.copyOf(scenarios), summaries,
                 windows, dieSpread, sweep, breakdown, publishedPoints(summary.path("published_reference")),
                 publishedPoints(summary.path("published_by_slo")));
+    }
+
+    /** A JSON file of the run; one that does not parse is named with its line. */
+    private static JsonNode readJson(Path f) throws IOException {
+        try {
+            return JSON.readTree(f.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new ReportInputException(f + (line > 0 ? ":" + line : "") + ": not JSON (" + firstLine(e.getOriginalMessage())
+                    + ")", e);
+        }
+    }
+
+    private static String firstLine(String m) {
+        if (m == null) {
+            return "";
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private static Map<String, PublishedPoint> publishedPoints(JsonNode n) {
@@ -242,7 +277,7 @@ record RunData(
                 try {
                     each.accept(JSON.readTree(line));
                 } catch (IOException | RuntimeException e) {
-                    throw new IOException(f.getFileName() + " line " + no + ": " + e.getMessage(), e);
+                    throw new ReportInputException(f + ":" + no + ": " + firstLine(e.getMessage()), e);
                 }
             }
         } catch (UncheckedIOException e) {
@@ -268,12 +303,12 @@ record RunData(
         if (!Files.isRegularFile(f)) {
             return RunInfo.empty();
         }
-        JsonNode n = JSON.readTree(f.toFile());
+        JsonNode n = readJson(f);
         return new RunInfo(dbl(n, "wall_seconds"), integer(n, "parallelism"), text(n, "java"),
                 integer(n, "available_processors"), text(n, "flink"), text(n, "kafka"));
     }
 
-    private static ScenarioSummary scenarioSummary(JsonNode s) {
+    private static ScenarioSummary scenarioSummary(JsonNode s, Config config) {
         Map<String, SloCell> slos = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = s.path("slos").fields();
         while (it.hasNext()) {
@@ -288,8 +323,12 @@ record RunData(
                 s.path("prefillNpus").asInt(), s.path("windows").asInt(), s.path("steadyWindows").asInt(),
                 s.path("steadyStartMicros").asLong(), s.path("steadyEndMicros").asLong(),
                 s.path("completedRequests").asLong(), s.path("outputTokens").asLong(),
-                s.path("outputTokensPerSecPerNpu").asDouble(), s.path("prefillTokensPerSecPerNpu").asDouble(), slos,
-                latency(s.path("ttft")), latency(s.path("tpot")), latency(s.path("e2e")));
+                s.path("outputTokensPerSecPerNpu").asDouble(),
+                // older decode-only runs wrote prompt tokens over the idle prefill NPUs: no throughput either
+                config.decodeOnly() ? null : dbl(s, "prefillTokensPerSecPerNpu"), slos,
+                latency(s.path("ttft")), latency(s.path("tpot")), latency(s.path("e2e")),
+                s.path("beyondDrainWindows").asInt(0), s.path("beyondDrainRequests").asLong(0),
+                lng(s, "beyondDrainFromMicros"), strings(s.path("beyondDrainRequestIds")));
     }
 
     private static Latency latency(JsonNode n) {
@@ -312,7 +351,14 @@ record RunData(
                 n.path("windowEndMicros").asLong(), n.path("decodeNpus").asInt(), n.path("prefillNpus").asInt(),
                 n.path("completedRequests").asLong(), n.path("outputTokens").asLong(), n.path("promptTokens").asLong(),
                 n.path("outputTokensPerSecPerNpu").asDouble(), n.path("prefillTokensPerSecPerNpu").asDouble(), slos,
-                histogram(n.path("ttft")), histogram(n.path("tpot")), histogram(n.path("e2e")));
+                histogram(n.path("ttft")), histogram(n.path("tpot")), histogram(n.path("e2e")),
+                n.path("e2e").path("maxMicros").asLong(0));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return List.copyOf(out);
     }
 
     private static byte[] histogram(JsonNode latencySummary) {
@@ -327,7 +373,7 @@ record RunData(
     private static Sweep sweep(Path f, Config config, Map<String, ScenarioSummary> summaries, List<String> scenarios)
             throws IOException {
         if (Files.isRegularFile(f)) {
-            Sweep fromFile = sweepFile(JSON.readTree(f.toFile()));
+            Sweep fromFile = sweepFile(readJson(f));
             if (!fromFile.points().isEmpty()) {
                 return fromFile;
             }
@@ -409,7 +455,7 @@ record RunData(
         if (!Files.isRegularFile(f)) {
             return out;
         }
-        JsonNode n = JSON.readTree(f.toFile());
+        JsonNode n = readJson(f);
         Iterator<Map.Entry<String, JsonNode>> it = n.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -446,6 +492,16 @@ record RunData(
     private static Long lng(JsonNode n, String f) {
         JsonNode v = n.get(f);
         return v == null || !v.isNumber() ? null : v.asLong();
+    }
+
+    /** A scenario's windows up to the end of its drain: those beyond it hold requests no figure counts. */
+    List<Window> plottedWindows(String scenario) {
+        List<Window> ws = windows.getOrDefault(scenario, List.of());
+        ScenarioSummary s = summaries.get(scenario);
+        if (s == null || s.beyondDrainFromMicros() == null) {
+            return ws;
+        }
+        return ws.stream().filter(w -> w.startMicros() < s.beyondDrainFromMicros()).toList();
     }
 
     /** The windows of a scenario inside its steady state (all windows when the summary gives no span). */

@@ -20,7 +20,7 @@ class AggregatesTest {
         for (String s : d.scenarios()) {
             RunData.ScenarioSummary expected = d.summaries().get(s);
             RunData.ScenarioSummary got = Aggregates.summarize(s, d.windows().get(s), d.config().warmupWindows(),
-                    d.config().drainWindows());
+                    d.config().drainWindows(), SteadyState.ARRIVALS_UNKNOWN, true);
             assertThat(got.steadyStartMicros()).isEqualTo(expected.steadyStartMicros());
             assertThat(got.steadyEndMicros()).isEqualTo(expected.steadyEndMicros());
             assertThat(got.windows()).isEqualTo(expected.windows());

@@ -56,6 +56,8 @@ final class FixtureRun {
     List<Scenario> scenarios = DEFAULT_SCENARIOS;
     /** Cost model variant recorded for every scenario, as the launcher writes it; null: none (older runs). */
     String calibration = null;
+    /** The emulation mode recorded in the config ({@code FULL}, {@code DECODE_ONLY}, ...). */
+    String mode = "FULL";
     /** What {@code ./cmbench run} writes for the paper's configuration under these SLOs: the published bests. */
     boolean publishedBySlo = true;
 
@@ -191,7 +193,7 @@ final class FixtureRun {
         config.put("slos", List.of(SLO_NAMES));
         config.put("warmup_windows", warmupWindows);
         config.put("drain_windows", drainWindows);
-        config.put("mode", "FULL");
+        config.put("mode", mode);
         List<Map<String, Object>> sc = new ArrayList<>();
         for (Scenario s : scenarios) {
             Map<String, Object> m = new LinkedHashMap<>();

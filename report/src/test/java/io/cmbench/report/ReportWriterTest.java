@@ -131,6 +131,59 @@ class ReportWriterTest {
     }
 
     @Test
+    void aDecodeOnlyRunShowsNoPrefillThroughput(@TempDir Path tmp) throws Exception {
+        FixtureRun full = new FixtureRun();
+        full.write(tmp.resolve("full"));
+        assertThat(RunData.load(tmp.resolve("full")).summaries().get("h800").prefillTokensPerSecPerNpu()).isPositive();
+        assertThat(Files.readString(ReportWriter.write(tmp.resolve("full")))).contains("prompt tokens per prefill NPU")
+                .doesNotContain("decode-only: the KV arrives in place");
+
+        FixtureRun decodeOnly = new FixtureRun();
+        decodeOnly.mode = "DECODE_ONLY";
+        Path run = tmp.resolve("decode-only");
+        decodeOnly.write(run);
+        // the requests arrived with their KV in place: prompt tokens over idle prefill NPUs are no throughput
+        RunData d = RunData.load(run);
+        for (String s : d.scenarios()) {
+            assertThat(d.summaries().get(s).prefillTokensPerSecPerNpu()).as(s).isNull();
+        }
+        String html = Files.readString(ReportWriter.write(run));
+        assertThat(html).contains("<div class=\"label\">prefill</div><div class=\"value\">— <span class=\"unit\"></span></div>"
+                + "<div class=\"note\">decode-only: the KV arrives in place</div>").doesNotContain("prompt tokens per prefill NPU");
+    }
+
+    /** A request still decoding long after the drain (e.g. a million output tokens) is named, not plotted. */
+    @Test
+    void aRequestBeyondTheDrainIsReportedAndStretchesNoChart(@TempDir Path tmp) throws Exception {
+        Path run = Fixtures.copyRun(tmp.resolve("run"));
+        int windows = RunData.load(run).windows().get("cloudmatrix384").size();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Path windowsFile = run.resolve("slo-windows.jsonl");
+        String last = Files.readAllLines(windowsFile).stream().filter(l -> l.contains("\"scenario\":\"cloudmatrix384\""))
+                .reduce((a, b) -> b).orElseThrow();
+        com.fasterxml.jackson.databind.node.ObjectNode far = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(last);
+        far.put("windowStartMicros", 50_000_000_000L).put("windowEndMicros", 50_002_000_000L).put("completedRequests", 1);
+        Files.writeString(windowsFile, json.writeValueAsString(far) + "\n", java.nio.file.StandardOpenOption.APPEND);
+        com.fasterxml.jackson.databind.node.ObjectNode summary = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(run.resolve("summary.json").toFile());
+        for (com.fasterxml.jackson.databind.JsonNode s : summary.path("scenarios")) {
+            if (s.path("scenario").asText().equals("cloudmatrix384")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) s).put("windows", windows + 1).put("beyondDrainWindows", 1)
+                        .put("beyondDrainRequests", 1).put("beyondDrainFromMicros", 50_000_000_000L)
+                        .putArray("beyondDrainRequestIds").add("r000042");
+            }
+        }
+        json.writeValue(run.resolve("summary.json").toFile(), summary);
+
+        String html = Files.readString(ReportWriter.write(run));
+        assertThat(html).contains("1 request still decoding at the end of the drain windows (completed from 50,000 s on):"
+                + " r000042, left out of every figure");
+        assertThat(charts(html).stream().filter(c -> c.id().equals("tput-0")).findFirst().orElseThrow().declared())
+                .as("the far window is not plotted").isEqualTo(3 * windows);
+        assertThat(html).doesNotContain("50,000</text>");
+    }
+
+    @Test
     void sweepAndModelBreakdownAreUsedWhenPresent(@TempDir Path tmp) throws Exception {
         Path run = Fixtures.copyRun(tmp.resolve("run"));
         Files.writeString(run.resolve("sweep.json"), """

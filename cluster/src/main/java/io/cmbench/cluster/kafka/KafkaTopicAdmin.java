@@ -93,12 +93,17 @@ public final class KafkaTopicAdmin {
      * not, in one line (a start-up check, so a bad address fails in seconds instead of after the clients' retries).
      */
     public static String whyUnreachable(String bootstrapServers, Properties clientProperties, java.time.Duration timeout) {
+        // the timeout covers the client's own start (seconds on a loaded machine) and its close, not only the request
+        long deadline = System.nanoTime() + timeout.toNanos();
         Properties props = adminProperties(bootstrapServers, clientProperties);
         String ms = Long.toString(timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        try (Admin admin = Admin.create(props)) {
-            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Admin admin = null;
+        try {
+            admin = Admin.create(props);
+            long left = Math.max(0, deadline - System.nanoTime());
+            admin.describeCluster().clusterId().get(left, TimeUnit.NANOSECONDS);
             return null;
         } catch (TimeoutException e) {
             return "no Kafka broker answered within " + timeout.toSeconds() + " s";
@@ -107,6 +112,10 @@ public final class KafkaTopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        } finally {
+            if (admin != null) {
+                admin.close(java.time.Duration.ZERO); // a pending call to a silent address is not waited for
+            }
         }
     }
 

@@ -21,13 +21,20 @@ public final class TopicReader {
 
     public static <T> List<T> readAll(String bootstrapServers, Properties clientProperties, String topic,
                                       Function<byte[], T> decoder) {
+        List<T> out = new ArrayList<>();
+        forEach(bootstrapServers, clientProperties, topic, b -> out.add(decoder.apply(b)));
+        return out;
+    }
+
+    /** Hands every record value of the topic, up to its end offsets at the time of the call, to {@code each}. */
+    public static void forEach(String bootstrapServers, Properties clientProperties, String topic,
+                               java.util.function.Consumer<byte[]> each) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        List<T> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
@@ -39,12 +46,11 @@ public final class TopicReader {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        out.add(decoder.apply(r.value()));
+                        each.accept(r.value());
                     }
                 }
             }
         }
-        return out;
     }
 
     /** Records currently in a topic (sum of end offsets); for progress display. */

@@ -20,6 +20,7 @@ import io.cmbench.model.validation.Measurements;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
@@ -33,11 +34,13 @@ public final class CalibrateCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--measurements", paramLabel = "FILE",
-            description = "measurements YAML (default: the profile's shipped model/src/main/resources/cmbench/measurements/P.yaml)")
+            description = "measurements YAML (default: the profile's shipped one, cmbench/measurements/P.yaml in the"
+                    + " model's resources)")
     String measurements;
 
     @Option(names = "--output", paramLabel = "FILE",
-            description = "calibration file to write (default: model/src/main/resources/cmbench/calibrations/P.yaml under the working directory)")
+            description = "calibration file to write (default: the model's resource cmbench/calibrations/P.yaml, under the"
+                    + " repository root as the working directory)")
     String output;
 
     @Option(names = "--no-write", description = "print only, do not write the file")
@@ -46,7 +49,6 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         try {
             String profileName = SpecLoader.profile(profile).name();
             List<Measurement> rows = measurements == null ? Measurements.forProfile(profileName) : Measurements.fromFile(Path.of(measurements));
@@ -74,22 +76,16 @@ public final class CalibrateCommand implements Callable<Integer> {
                     if (p.getParent() != null) Files.createDirectories(p.getParent());
                     Files.writeString(p, text, StandardCharsets.UTF_8);
                 } catch (IOException e) {
-                    err.println("error: --output '" + path + "': cannot write: " + e.getMessage());
-                    err.flush();
-                    return CliSupport.EXIT_FAILED;
+                    throw new IllegalStateException("--output: cannot write (" + e + "), got '" + path + "'");
                 }
                 out.printf(Locale.ROOT, "wrote %s (rebuild to use it: the model reads it from the classpath)%n", p);
             }
             out.flush();
             return CliSupport.EXIT_OK;
         } catch (CliSupport.BadOption e) {
-            err.println(e.getMessage());
-            err.flush();
-            return CliSupport.EXIT_USAGE;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (SpecException | CalibrationFit.FitException e) {
-            err.println("error: " + e.getMessage());
-            err.flush();
-            return CliSupport.EXIT_USAGE;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 }

@@ -13,13 +13,14 @@ final class CliSupport {
     private CliSupport() {}
 
     static final int EXIT_OK = 0;
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 2;
 
-    /** A bad option value: reported as one line naming the option and the value, exit code 2. */
+    /**
+     * A bad option value; the command throws it on as a picocli ParameterException, which the launcher prints as one
+     * line ({@code OPTION: reason, got 'value'}) with exit code 2.
+     */
     static final class BadOption extends RuntimeException {
         BadOption(String option, String value, String reason) {
-            super("error: " + option + " '" + value + "': " + reason);
+            super(option + ": " + reason + ", got '" + value + "'");
         }
     }
 

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import static io.cmbench.model.cli.CliSupport.f;
@@ -42,7 +43,6 @@ public final class DecodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         try {
             int b = CliSupport.positiveInt("--batch-per-npu", batch);
             int l = CliSupport.nonNegativeInt("--kv-length", kvLength);
@@ -60,13 +60,10 @@ public final class DecodeCommand implements Callable<Integer> {
             out.flush();
             return CliSupport.EXIT_OK;
         } catch (CliSupport.BadOption e) {
-            err.println(e.getMessage());
-            err.flush();
-            return CliSupport.EXIT_USAGE;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (InsufficientMemoryException e) {
-            err.println("error: batch does not fit in HBM: " + e.getMessage());
-            err.flush();
-            return CliSupport.EXIT_FAILED;
+            // the model's answer for this input, not a usage error: exit 1
+            throw new IllegalStateException("batch does not fit in HBM: " + e.getMessage());
         }
     }
 

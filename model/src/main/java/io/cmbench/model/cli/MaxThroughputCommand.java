@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import static io.cmbench.model.cli.CliSupport.f;
@@ -38,7 +39,6 @@ public final class MaxThroughputCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         try {
             double s = CliSupport.positiveDouble("--slo-tpot-ms", slo);
             int n = CliSupport.nonNegativeInt("--prompt-tokens", prompt);
@@ -80,9 +80,7 @@ public final class MaxThroughputCommand implements Callable<Integer> {
             out.flush();
             return CliSupport.EXIT_OK;
         } catch (CliSupport.BadOption e) {
-            err.println(e.getMessage());
-            err.flush();
-            return CliSupport.EXIT_USAGE;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 }

@@ -2,15 +2,16 @@ package io.cmbench.model.cli;
 
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code cmbench model ...}: ask the cost model directly. Register as a subcommand of the launcher
  * ({@code new CommandLine(root).addSubcommand("model", new ModelCommand())} or via {@code subcommands}).
- * Subcommands return exit codes: 0 ok, 1 failed (e.g. batch does not fit in HBM), 2 bad option value.
+ * Subcommands return 0, or throw: a picocli ParameterException for a bad option value (the launcher prints one
+ * line, exit code 2), an IllegalStateException when the model has no answer (e.g. the batch does not fit in HBM; exit 1).
  */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Query the hardware + LLM cost model (decode, prefill, max-throughput, validate, calibrate).",
@@ -21,17 +22,7 @@ public final class ModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return CliSupport.EXIT_USAGE;
-    }
-
-    /** Runs {@code model <args>} standalone (no System.exit); bad options are reported on one line. */
-    public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new ModelCommand());
-        cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
-            return CliSupport.EXIT_USAGE;
-        });
-        return cl.execute(args);
+        throw new ParameterException(spec.commandLine(), "model: needs a subcommand (decode, prefill, max-throughput,"
+                + " validate or calibrate; see 'cmbench model --help')");
     }
 }

@@ -36,7 +36,6 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         List<Validation.Row> rows = Validation.rows();
         if (json) {
             List<Map<String, Object>> list = new ArrayList<>();
@@ -68,9 +67,7 @@ public final class ValidateCommand implements Callable<Integer> {
                 Files.writeString(p, Validation.markdown(), StandardCharsets.UTF_8);
                 if (!json) out.println("wrote " + p);
             } catch (IOException e) {
-                err.println("error: --output '" + output + "': cannot write: " + e.getMessage());
-                err.flush();
-                return CliSupport.EXIT_FAILED;
+                throw new IllegalStateException("--output: cannot write (" + e + "), got '" + output + "'");
             }
         }
         out.flush();

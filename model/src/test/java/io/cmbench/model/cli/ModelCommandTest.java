@@ -19,10 +19,19 @@ class ModelCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
+    /** As the launcher runs it: a bad value's one line (its message) and exit code 2; a failure's message and 1. */
     private int run(String... args) {
         CommandLine cl = new CommandLine(new ModelCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println(ex.getMessage());
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, p) -> {
+            c.getErr().println(ex.getMessage());
+            return 1;
+        });
         return cl.execute(args);
     }
 
@@ -130,6 +139,6 @@ class ModelCommandTest {
     void anUnknownVariantIsRefusedOnOneLine() {
         assertThat(run("max-throughput", "--slo-tpot-ms", "15", "--prompt-tokens", "4096", "--output-tokens", "256",
                 "--calibration", "fitted")).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo("error: --calibration 'fitted': must be one of calibrated, physics");
+        assertThat(err.toString().strip()).isEqualTo("--calibration: must be one of calibrated, physics, got 'fitted'");
     }
 }

@@ -1,4 +1,4 @@
-package io.cmbench.cli;
+package io.cmbench.loadgen;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,28 +15,37 @@ import java.nio.file.Path;
  * Input files are UTF-8 text: a binary or mis-encoded file is refused naming the file and the first bad line, instead
  * of a {@code MalformedInputException} with neither from deep inside a parser.
  */
-final class TextFiles {
+public final class TextFiles {
     private TextFiles() {}
 
+    /** Why a file is not text: the 1-based line (0 when it cannot be read at all) and the reason. */
+    public record Problem(int line, String why) {}
+
     /** Null if {@code file} is readable UTF-8 text without NUL bytes; otherwise {@code FILE:LINE: why}. */
-    static String whyNotText(Path file) {
+    public static String whyNotText(Path file) {
+        Problem p = problem(file);
+        return p == null ? null : file + (p.line() > 0 ? ":" + p.line() : "") + ": " + p.why();
+    }
+
+    /** Null if {@code file} is readable UTF-8 text without NUL bytes; otherwise where and why not. */
+    public static Problem problem(Path file) {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readAllBytes();
         } catch (IOException e) {
-            return file + ": cannot read (" + e.getMessage() + ")";
+            return new Problem(0, "cannot read (" + e.getMessage() + ")");
         }
         int line = 1;
         int start = 0;
         for (int i = 0; i <= bytes.length; i++) {
             if (i == bytes.length || bytes[i] == '\n') {
                 if (!decodes(bytes, start, i - start)) {
-                    return file + ":" + line + ": not UTF-8 text (binary file?)";
+                    return new Problem(line, "not UTF-8 text (binary file?)");
                 }
                 line++;
                 start = i + 1;
             } else if (bytes[i] == 0) {
-                return file + ":" + line + ": not text (a NUL byte: binary file?)";
+                return new Problem(line, "not text (a NUL byte: binary file?)");
             }
         }
         return null;
