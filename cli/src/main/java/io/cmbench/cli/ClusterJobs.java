@@ -81,6 +81,7 @@ final class ClusterJobs {
         if (cfg.checkpointIntervalMillis() > 0) {
             args.addAll(List.of("--checkpoint-interval-ms", Long.toString(cfg.checkpointIntervalMillis())));
         }
+        args.addAll(List.of("--state-backend", cfg.infra().stateBackend()));
         if (cfg.kafkaPropertiesFile() != null) {
             // by path: the cluster is local; credentials never travel as program arguments
             args.addAll(List.of("--kafka-properties-file", cfg.kafkaPropertiesFile().toAbsolutePath().toString()));

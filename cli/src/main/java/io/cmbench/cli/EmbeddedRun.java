@@ -111,7 +111,8 @@ final class EmbeddedRun {
             KafkaTopics topics = cfg.topics();
             cleanup.claim(claim(bootstrap));
             requireEmpty(bootstrap, topics);
-            KafkaTopicAdmin.createTopics(bootstrap, cfg.kafkaProperties(), topicsOf(topics), Math.max(2, cfg.parallelism()));
+            KafkaTopicAdmin.createTopics(bootstrap, cfg.kafkaProperties(), topicsOf(topics),
+                    cfg.infra().partitionsFor(cfg.parallelism()), cfg.infra().replicationFactor());
 
             Map<String, Double> phases = new LinkedHashMap<>();
             Fed fed = feed.feed(bootstrap, topics, phases);
@@ -248,9 +249,8 @@ final class EmbeddedRun {
 
     private org.apache.flink.streaming.api.environment.StreamExecutionEnvironment localEnvironment() {
         var env = FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp"));
-        if (cfg.checkpointIntervalMillis() > 0) {
-            env.enableCheckpointing(cfg.checkpointIntervalMillis());
-        }
+        io.cmbench.jobs.JobSettings.checkpointing(env, cfg.checkpointIntervalMillis());
+        io.cmbench.jobs.JobSettings.stateBackend(env, cfg.infra().stateBackend());
         return env;
     }
 

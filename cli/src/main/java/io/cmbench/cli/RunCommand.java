@@ -126,6 +126,19 @@ final class RunCommand implements Callable<Integer> {
                     + " empty topics and holds the prefix (topic PREFIX.claim) while it runs: a second run on it is refused.")
     String topicPrefix;
 
+    @Option(names = "--state-backend", paramLabel = "NAME", defaultValue = "hashmap",
+            description = "Flink state backend: hashmap (state on the heap) or rocksdb (state larger than memory);"
+                    + " the same completions either way (default: ${DEFAULT-VALUE}).")
+    String stateBackend;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+            description = "Partitions of each topic the run creates (default: max(2, --parallelism)).")
+    int partitions;
+
+    @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "0",
+            description = "Replicas of each topic the run creates (default: min(3, the cluster's brokers)).")
+    int replicationFactor;
+
     @Option(names = "--quiet", description = "Only the final tables.")
     boolean quiet;
 
@@ -228,11 +241,21 @@ final class RunCommand implements Callable<Integer> {
         Options.require(spec, cluster == null || bootstrap != null, "--cluster", cluster, "needs --bootstrap (the Kafka cluster the jobs use)");
         Options.require(spec, checkpointIntervalMillis >= -1, "--checkpoint-interval", checkpointIntervalMillis, "must be >= 0");
         long checkpoints = checkpointIntervalMillis >= 0 ? checkpointIntervalMillis : cluster != null ? 2000 : 0;
+        Options.require(spec, partitions >= 0 && partitions <= io.cmbench.jobs.JobSettings.MAX_PARALLELISM, "--partitions",
+                partitions, "must be between 1 and " + io.cmbench.jobs.JobSettings.MAX_PARALLELISM);
+        Options.require(spec, replicationFactor >= 0 && replicationFactor <= 32767, "--replication-factor",
+                replicationFactor, "must be >= 1");
+        String backend;
+        try {
+            backend = io.cmbench.jobs.JobSettings.checkedBackend(stateBackend);
+        } catch (IllegalArgumentException e) {
+            throw InputChecks.error(spec, "--state-backend", "must be hashmap or rocksdb", stateBackend);
+        }
         Path outDir = out; // null until the run claims its directory (call)
         RunConfig cfg = new RunConfig(seed, durationSeconds, offered, promptTokens, outputTokens, workload, parallelism, outDir,
                 windowSeconds, List.copyOf(sloSpecs), warmup, drain, kafkaPort, bootstrap,
                 kafkaProperties, List.of(scenario), emulationMode, quiet, cluster, clientProperties,
-                checkpoints, topicPrefix, null);
+                checkpoints, topicPrefix, null).withInfra(new RunConfig.Infra(backend, partitions, replicationFactor));
         if (scenarios == null) {
             return cfg;
         }

@@ -51,7 +51,20 @@ record RunConfig(
         long checkpointIntervalMillis,
         String topicPrefix,
         String scenariosSource,
-        boolean perRequestOutput) {
+        boolean perRequestOutput,
+        Infra infra) {
+
+    /**
+     * Where state and topics live: the Flink state backend ({@code hashmap} or {@code rocksdb}), partitions per topic
+     * (0: max(2, parallelism)) and the topics' replication factor (0: min(3, brokers)). docs/OPERATIONS.md.
+     */
+    record Infra(String stateBackend, int topicPartitions, int replicationFactor) {
+        static final Infra DEFAULTS = new Infra("hashmap", 0, 0);
+
+        int partitionsFor(int parallelism) {
+            return topicPartitions > 0 ? topicPartitions : Math.max(2, parallelism);
+        }
+    }
 
     /** {@code drainWindows}: leave out every window that starts once arrivals have stopped. */
     static final int DRAIN_AUTO = -1;
@@ -63,7 +76,7 @@ record RunConfig(
               List<ScenarioSpec> scenarios, EmulationMode mode, boolean quiet) {
         this(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism, outDir,
                 windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties, scenarios,
-                mode, quiet, null, null, 0L, "cmbench", null, true);
+                mode, quiet, null, null, 0L, "cmbench", null, true, Infra.DEFAULTS);
     }
 
     /** Every component but {@code perRequestOutput}, which is on. */
@@ -75,7 +88,15 @@ record RunConfig(
         this(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism, outDir,
                 windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties, scenarios,
                 mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix,
-                scenariosSource, true);
+                scenariosSource, true, Infra.DEFAULTS);
+    }
+
+    /** The same run with its state backend, topic partitions and replication factor. */
+    RunConfig withInfra(Infra i) {
+        return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
+                outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
+                scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix,
+                scenariosSource, perRequestOutput, i);
     }
 
     /** The same run, keeping every completion and writing completions.jsonl, or not. */
@@ -83,7 +104,7 @@ record RunConfig(
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
                 scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix,
-                scenariosSource, keep);
+                scenariosSource, keep, infra);
     }
 
     /**
@@ -94,7 +115,7 @@ record RunConfig(
         List<ScenarioSpec> specs = ScenarioFiles.resolve(source).stream().map(Scenario::spec).toList();
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                specs, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, source, perRequestOutput);
+                specs, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, source, perRequestOutput, infra);
     }
 
     /** The same run with every scenario on the cost model variant {@code calibrated} or {@code physics}. */
@@ -102,7 +123,7 @@ record RunConfig(
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
                 scenarios.stream().map(s -> s.withCalibration(variant)).toList(), mode, quiet, clusterRestAddress,
-                kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, scenariosSource, perRequestOutput);
+                kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix, scenariosSource, perRequestOutput, infra);
     }
 
     /**
@@ -125,27 +146,27 @@ record RunConfig(
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 dir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
                 scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, topicPrefix,
-                scenariosSource, perRequestOutput);
+                scenariosSource, perRequestOutput, infra);
     }
 
     RunConfig withTopicPrefix(String prefix) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
                 scenarios, mode, quiet, clusterRestAddress, kafkaPropertiesFile, checkpointIntervalMillis, prefix,
-                scenariosSource, perRequestOutput);
+                scenariosSource, perRequestOutput, infra);
     }
 
     /** The same run with the Flink jobs submitted to a session cluster, checkpointing every interval. */
     RunConfig onCluster(String restAddress, long checkpointMillis) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                scenarios, mode, quiet, restAddress, kafkaPropertiesFile, checkpointMillis, topicPrefix, scenariosSource, perRequestOutput);
+                scenarios, mode, quiet, restAddress, kafkaPropertiesFile, checkpointMillis, topicPrefix, scenariosSource, perRequestOutput, infra);
     }
 
     RunConfig withCheckpointing(long checkpointMillis, Path propertiesFile) {
         return new RunConfig(seed, durationSeconds, requestsPerSec, promptTokens, outputTokens, workload, parallelism,
                 outDir, windowSeconds, slos, warmupWindows, drainWindows, kafkaPort, bootstrapServers, kafkaProperties,
-                scenarios, mode, quiet, clusterRestAddress, propertiesFile, checkpointMillis, topicPrefix, scenariosSource, perRequestOutput);
+                scenarios, mode, quiet, clusterRestAddress, propertiesFile, checkpointMillis, topicPrefix, scenariosSource, perRequestOutput, infra);
     }
 
     /** How results name the workload: its file as given, {@code builtin:NAME}, or null for Poisson arrivals. */

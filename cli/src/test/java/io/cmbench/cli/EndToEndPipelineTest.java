@@ -69,10 +69,14 @@ class EndToEndPipelineTest {
             }
         }
 
-        // Same seed and config, parallelism 1 vs 2: byte-identical results.
+        // Same seed and config, parallelism 1 vs 2, and on RocksDB over 3 partitions: byte-identical results.
+        EmbeddedRun.Result rocks = new EmbeddedRun(config(tmp.resolve("rocks"), 2)
+                .withInfra(new RunConfig.Infra("rocksdb", 3, 0)), quiet()).run();
         for (String file : List.of("completions.jsonl", "slo-windows.jsonl", "summary.json")) {
             assertThat(Files.readString(p2.outDir().resolve(file)))
                     .as(file).isEqualTo(Files.readString(p1.outDir().resolve(file)));
+            assertThat(Files.readString(rocks.outDir().resolve(file)))
+                    .as("rocksdb " + file).isEqualTo(Files.readString(p1.outDir().resolve(file)));
         }
     }
 

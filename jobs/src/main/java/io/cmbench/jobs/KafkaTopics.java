@@ -17,6 +17,19 @@ public record KafkaTopics(String requests, String completions, String steps, Str
                 prefix + ".slo-windows", prefix + ".dead-letter");
     }
 
+    /**
+     * Consumer group of the emulation job: named after the topic it reads, so runs on different prefixes of one Kafka
+     * cluster never share a group (offsets committed on checkpoints, lag shown per run in Kafka's tools).
+     */
+    public String emulationGroupId() {
+        return requests + ".emulation";
+    }
+
+    /** Consumer group of the analytics job, named after the completions topic it reads. */
+    public String analyticsGroupId() {
+        return completions + ".analytics";
+    }
+
     /** Program arguments that select these topics in the jobs' {@code main}. */
     public java.util.List<String> asArgs() {
         return java.util.List.of("--topic-requests", requests, "--topic-completions", completions, "--topic-steps", steps,

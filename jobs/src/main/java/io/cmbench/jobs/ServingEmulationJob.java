@@ -143,7 +143,7 @@ public final class ServingEmulationJob {
      * ({@link PartitionOrderSource}); both before the record can reach the partition's watermark generator.
      */
     public static PartitionOrderSource source(EmulationJobConfig cfg) {
-        return new PartitionOrderSource(kafkaSource(cfg.bootstrapServers(), cfg.topics().requests(), "cmbench-emulation",
+        return new PartitionOrderSource(kafkaSource(cfg.bootstrapServers(), cfg.topics().requests(), cfg.topics().emulationGroupId(),
                 cfg.bounded(), cfg.kafkaProperties(), new EnvelopeDeserializer(EnvelopeDeserializer.Payload.REQUEST,
                         cfg.arrivalHorizonMicros())), cfg.maxLeadMicros());
     }

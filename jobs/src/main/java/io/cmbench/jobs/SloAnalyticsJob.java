@@ -137,7 +137,7 @@ public final class SloAnalyticsJob {
             watermarks = watermarks.withIdleness(Duration.ofSeconds(30));
         }
         DataStream<Envelope> raw = env.fromSource(
-                ServingEmulationJob.kafkaSource(cfg.bootstrapServers(), t.completions(), "cmbench-analytics",
+                ServingEmulationJob.kafkaSource(cfg.bootstrapServers(), t.completions(), t.analyticsGroupId(),
                         cfg.bounded(), cfg.kafkaProperties(), EnvelopeDeserializer.Payload.COMPLETION),
                 watermarks, "completions").uid("completions-source");
         SingleOutputStreamOperator<Completion> completions = raw

@@ -235,4 +235,13 @@ class ConfigAndSerdeTest {
         assertThat(ser.deserialize(in)).isEqualTo(c);
         assertThat(ser.copy(c)).isEqualTo(c).isNotSameAs(c);
     }
+
+    @Test
+    void consumerGroupsFollowTheRunsTopics() {
+        KafkaTopics a = KafkaTopics.prefixed("run-a");
+        KafkaTopics b = KafkaTopics.prefixed("run-b");
+        assertThat(a.emulationGroupId()).isEqualTo("run-a.requests.emulation");
+        assertThat(a.analyticsGroupId()).isEqualTo("run-a.completions.analytics");
+        assertThat(b.emulationGroupId()).isNotEqualTo(a.emulationGroupId());
+    }
 }
