@@ -146,13 +146,16 @@ final class SweepCommand implements Callable<Integer> {
 
         Map<String, Object> result = prefill ? prefillResult(r, base) : decodeResult(r, caps, sloSpecs);
         JSON.writeValue(outDir.resolve("sweep.json").toFile(), result);
+        if (!prefill) {   // the table docs/BENCHMARKS.md quotes
+            java.nio.file.Files.writeString(outDir.resolve("sweep.md"), SweepMarkdown.table(JSON.valueToTree(result)));
+        }
         if (json) {
             io.cmbench.report.ReportWriter.write(outDir);
             System.out.println(JSON.writeValueAsString(result));
         } else {
             System.out.printf("%ncost model: %s%n", Options.modelVariant(base));
             printTable(System.out, r, result, prefill);
-            System.out.printf("%nresults: %s (sweep.json, summary.json, slo-windows.jsonl)%n", outDir.toAbsolutePath());
+            System.out.printf("%nresults: %s (sweep.json, sweep.md, summary.json, slo-windows.jsonl)%n", outDir.toAbsolutePath());
             System.out.printf("report:  %s%n", io.cmbench.report.ReportWriter.write(outDir).toAbsolutePath());
         }
         return 0;
