@@ -132,11 +132,14 @@ class HostileInputPipelineTest {
             }
         }
         for (int p = 0; p < 2; p++) { // the generator's final heartbeat, on every partition
-            w.add(new Written(p, bytes(RequestEvent.newBuilder().setKind(EventKind.HEARTBEAT).setRequestId("hb")
-                    .setArrivalTimeMicros(LAST_ARRIVAL_MICROS).setPromptTokens(0).setOutputTokens(0).build()),
-                    null, null, null));
+            w.add(new Written(p, bytes(heartbeat(LAST_ARRIVAL_MICROS)), null, null, null));
         }
         return w;
+    }
+
+    static RequestEvent heartbeat(long atMicros) {
+        return RequestEvent.newBuilder().setKind(EventKind.HEARTBEAT).setRequestId("hb").setArrivalTimeMicros(atMicros)
+                .setPromptTokens(0).setOutputTokens(0).build();
     }
 
     record Run(List<Completion> completions, List<DeadLetter> deadLetters) {}

@@ -91,20 +91,16 @@ class HostileInputRecoveryTest {
                 // in order in its own partition; the original (the other partition, 30 ms earlier) is kept
                 case 2 -> w.add(new Written(p, bytes(request(id(i - 1), at)), "dedup", "requestId",
                         "duplicate requestId '" + id(i - 1) + "'"));
-                default -> w.add(new Written(p, bytes(heartbeat(at + MAX_LEAD + 1)), "validate", "arrivalTimeMicros",
+                default -> w.add(new Written(p, bytes(HostileInputPipelineTest.heartbeat(at + MAX_LEAD + 1)), "validate", "arrivalTimeMicros",
                         "too far ahead: arrival " + (at + MAX_LEAD + 1)));
             }
         }
         for (int p = 0; p < 2; p++) { // the generator's final heartbeat, on every partition
-            w.add(new Written(p, bytes(heartbeat(LAST_ARRIVAL_MICROS)), null, null, null));
+            w.add(new Written(p, bytes(HostileInputPipelineTest.heartbeat(LAST_ARRIVAL_MICROS)), null, null, null));
         }
         return w;
     }
 
-    static RequestEvent heartbeat(long at) {
-        return RequestEvent.newBuilder().setKind(EventKind.HEARTBEAT).setRequestId("hb").setArrivalTimeMicros(at)
-                .setPromptTokens(0).setOutputTokens(0).build();
-    }
 
     record Run(List<Completion> completions, List<DeadLetter> deadLetters) {}
 

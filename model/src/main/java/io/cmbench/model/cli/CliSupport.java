@@ -92,4 +92,15 @@ final class CliSupport {
             out.printf(Locale.ROOT, "  %-" + w + "s %12s %s%n", e.getKey(), f(e.getValue(), 1), unit);
         }
     }
+
+    /**
+     * A map in the order its pairs are given (key, value, key, value, ...): the command's tables and JSON print in the
+     * same order on every run ({@code Map.of} iterates in an order that changes from one JVM to the next).
+     */
+    @SuppressWarnings("unchecked")
+    static <V> java.util.Map<String, V> inOrder(Object... keyValues) {
+        java.util.Map<String, V> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], (V) keyValues[i + 1]);
+        return m;
+    }
 }

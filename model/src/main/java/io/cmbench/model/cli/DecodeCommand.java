@@ -93,7 +93,7 @@ public final class DecodeCommand implements Callable<Integer> {
         j.put("operators", ops);
         Map<String, Object> streams = new LinkedHashMap<>();
         r.streams().forEach((k, v) -> streams.put(k + "_us", r(v, 2)));
-        j.put("per_step_us", Map.of("moe_layers", r(c.modelSpec().moeLayers() * r.moeLayerMicros(), 1),
+        j.put("per_step_us", CliSupport.inOrder("moe_layers", r(c.modelSpec().moeLayers() * r.moeLayerMicros(), 1),
                 "dense_layers", r(c.modelSpec().denseLayers() * r.denseLayerMicros(), 1),
                 "pipeline_fill_drain", r(r.streams().get("pipeline_fill_drain"), 1),
                 "mtp", r(r.mtpMicros(), 1), "lm_head", r(r.lmHeadMicros(), 1)));
@@ -117,7 +117,7 @@ public final class DecodeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  step %s ms   tokens/step %s   TPOT %s ms   %s tok/s per NPU%n",
                 f(r.stepMicros() / 1e3, 2), f(r.tokensPerStep(), 2), f(r.tpotMicros() / 1e3, 2), f(b / (r.tpotMicros() / 1e6), 0));
         CliSupport.table(out, "per operator, one layer, both microbatches, slowest die:", r.operators(), "us");
-        CliSupport.table(out, "MoE-layer bounds (layer time = max):", Map.of("attention_stream", r.streams().get("attention_stream"),
+        CliSupport.table(out, "MoE-layer bounds (layer time = max):", CliSupport.<Double>inOrder("attention_stream", r.streams().get("attention_stream"),
                 "moe_stream", r.streams().get("moe_stream"), "chain", r.streams().get("chain"), "hbm", r.streams().get("hbm")), "us");
         out.printf(Locale.ROOT, "per step: %d MoE layers x %s us + %d dense layers x %s us + pipeline fill/drain %s us + MTP %s us + LM head %s us%n",
                 c.modelSpec().moeLayers(), f(r.moeLayerMicros(), 1), c.modelSpec().denseLayers(), f(r.denseLayerMicros(), 1),

@@ -93,7 +93,7 @@ public final class PrefillCommand implements Callable<Integer> {
         Map<String, Object> ops = new LinkedHashMap<>();
         r.operators().forEach((k, v) -> ops.put(k, r(v, 2)));
         j.put("operators", ops);
-        j.put("per_layer_us", Map.of("moe_layer", r(r.moeLayerMicros(), 2), "dense_layer", r(r.denseLayerMicros(), 2)));
+        j.put("per_layer_us", CliSupport.inOrder("moe_layer", r(r.moeLayerMicros(), 2), "dense_layer", r(r.denseLayerMicros(), 2)));
         Map<String, Object> tot = new LinkedHashMap<>();
         r.layerTotals().forEach((k, v) -> tot.put(k, r(v, 2)));
         j.put("totals_us", tot);

@@ -166,7 +166,7 @@ public record Deployment(
                 {"quantization.lm_head", quant.lmHead()}, {"quantization.activations", quant.activations()},
                 {"quantization.kv_b_proj", quant.kvBProj()}}) {
             if (!hw.peakOpsPerDie().containsKey(f[1])) {
-                throw err(f[0], "profile " + hw.name() + " has no " + f[1] + " compute (peaks: " + hw.peakOpsPerDie().keySet() + ")");
+                throw err(f[0], "profile " + hw.name() + " has no " + f[1] + " compute (peaks: " + new java.util.TreeSet<>(hw.peakOpsPerDie().keySet()) + ")");
             }
         }
         if (mtpEnabled && m.mtpModules() == 0) throw err("mtp.enabled", "model " + m.name() + " has no MTP module");

@@ -43,6 +43,10 @@ class ModelCommandTest {
             assertThat(j.has(k)).as(k).isTrue();
         }
         assertThat(j.get("operators").has("attention_core")).isTrue();
+        // the same order on every run (Map.of's iteration order changes from one JVM to the next)
+        java.util.List<String> perStep = new java.util.ArrayList<>();
+        j.get("per_step_us").fieldNames().forEachRemaining(perStep::add);
+        assertThat(perStep).containsExactly("moe_layers", "dense_layers", "pipeline_fill_drain", "mtp", "lm_head");
         assertThat(j.get("tpot_ms").asDouble()).isCloseTo(j.get("step_ms").asDouble() / 1.7, org.assertj.core.api.Assertions.within(1e-3));
         assertThat(j.get("tokens_per_s_per_npu").asDouble()).isCloseTo(96 / (j.get("tpot_ms").asDouble() / 1e3), org.assertj.core.api.Assertions.within(1.0));
     }
