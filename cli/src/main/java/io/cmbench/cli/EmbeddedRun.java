@@ -200,7 +200,7 @@ final class EmbeddedRun {
         RequestStream stream = new RequestStream(spec, cfg.seed());
         try (stream;
              KafkaRequestPublisher publisher = new KafkaRequestPublisher(bootstrap, topics.requests(), cfg.kafkaProperties());
-             ProgressPrinter p = progress("generate", expected, sent::get)) {
+             io.cmbench.loadgen.ProgressBar p = progress("generate", expected, sent::get)) {
             stats = publisher.publish(stream, PublishMode.SIMULATION, (records, simMicros) -> sent.set(records));
         }
         say("generated %,d requests (+%,d heartbeats) in %.1f s (%,.0f records/s)", stream.requestsEmitted(),
@@ -218,7 +218,7 @@ final class EmbeddedRun {
         say("serving emulation on %s (parallelism %d, %d scenario(s)) ...", where(), cfg.parallelism(),
                 cfg.scenarios().size());
         long t = System.nanoTime();
-        try (ProgressPrinter p = progress("emulate", records * cfg.scenarios().size(),
+        try (io.cmbench.loadgen.ProgressBar p = progress("emulate", records * cfg.scenarios().size(),
                 () -> TopicReader.count(bootstrap, cfg.kafkaProperties(), topics.completions()))) {
             if (cfg.clusterRestAddress() != null) {
                 ClusterJobs cluster = new ClusterJobs(cfg);
@@ -359,8 +359,9 @@ final class EmbeddedRun {
         return ResultReader.read(bootstrap, cfg.kafkaProperties(), topic, foreign, decoder);
     }
 
-    private ProgressPrinter progress(String label, long total, java.util.function.LongSupplier done) {
-        return new ProgressPrinter(cfg.quiet() ? new PrintStream(PrintStream.nullOutputStream()) : out, label, total, done);
+    private io.cmbench.loadgen.ProgressBar progress(String label, long total, java.util.function.LongSupplier done) {
+        PrintStream to = cfg.quiet() ? new PrintStream(PrintStream.nullOutputStream()) : out;
+        return new io.cmbench.loadgen.ProgressBar(new java.io.PrintWriter(to, true), label, total, "records", done, null);
     }
 
     private String where() {

@@ -160,17 +160,19 @@ public final class GenerateCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "generate: %s, seed %d, %s%s -> %s @ %s%n", workloadSpec, seed, mode,
         live ? " x" + x : "", topic, bootstrap);
     out.flush();
-    ConsoleProgressBar bar = noProgress ? null : new ConsoleProgressBar(err, workloadSpec.durationMicros());
+    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong simMicros = new java.util.concurrent.atomic.AtomicLong();
+    long totalSimSeconds = workloadSpec.durationMicros() == Long.MAX_VALUE ? 0 : workloadSpec.durationMicros() / 1_000_000L;
     try (RequestStream stream = new RequestStream(workloadSpec, seed);
          KafkaRequestPublisher publisher = publisherFactory.create(bootstrap, topic, props)) {
       PublishStats stats;
-      try {
-        stats = publisher.publish(stream, mode, x, bar == null ? ProgressListener.none() : bar);
-      } finally {
-        // also when a malformed trace line (WorkloadException) or a publish failure ends the stream
-        if (bar != null) {
-          bar.finish();
-        }
+      // closed (its line cleared) before the summary, also when a bad trace line or a publish failure ends the stream
+      try (ProgressBar bar = noProgress ? null : new ProgressBar(err, "generate", totalSimSeconds, "simulated s",
+          () -> simMicros.get() / 1_000_000L, () -> String.format(Locale.ROOT, "%,d records", sent.get()))) {
+        stats = publisher.publish(stream, mode, x, (records, micros) -> {
+          sent.set(records);
+          simMicros.set(micros);
+        });
       }
       out.printf(Locale.ROOT, "requests %d, heartbeats %d (sent to every partition)%n", stream.requestsEmitted(),
           stream.heartbeatsEmitted());
