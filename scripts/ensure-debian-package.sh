@@ -1,6 +1,8 @@
 #!/bin/sh
 # ensure-debian-package.sh PACKAGE BINARY [SERVICE]
 # Makes sure Debian's PACKAGE provides BINARY (e.g. chromium /usr/bin/chromium) for a test that runs it.
+# BINARY may also be a file the package installs that is not run, such as a Python module's
+# /usr/lib/python3/dist-packages/avro/__init__.py: a path ending in .py need only exist.
 # Installs it with apt-get when missing (needs root or sudo, as in CI and the dev container). Idempotent.
 # Run by the build before the tests that need it (exec-maven-plugin in report/ and cluster/).
 #
@@ -11,9 +13,14 @@ PACKAGE=$1
 BINARY=$2
 SERVICE=${3:-}
 say() { echo "ensure-debian-package: $*"; }
-version() { "$BINARY" --version 2>&1 | head -n 1 || echo "version unknown"; }
+case "$BINARY" in
+    *.py) present() { [ -f "$BINARY" ]; }
+          version() { dpkg-query -W -f '${Version}' "$PACKAGE" 2>/dev/null || echo "version unknown"; } ;;
+    *)    present() { [ -x "$BINARY" ]; }
+          version() { "$BINARY" --version 2>&1 | head -n 1 || echo "version unknown"; } ;;
+esac
 
-if [ -x "$BINARY" ]; then
+if present; then
     say "$BINARY present ($(version))"
     exit 0
 fi
@@ -63,7 +70,7 @@ if [ -n "$SERVICE" ]; then
     fi
 fi
 
-if [ ! -x "$BINARY" ]; then
+if ! present; then
     say "apt-get finished but $BINARY is still missing" >&2
     exit 1
 fi
