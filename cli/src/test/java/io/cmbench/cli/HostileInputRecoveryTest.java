@@ -2,10 +2,12 @@ package io.cmbench.cli;
 
 import static io.cmbench.cli.HostileInputPipelineTest.bytes;
 import static io.cmbench.cli.HostileInputPipelineTest.decode;
+import static io.cmbench.cli.HostileInputPipelineTest.heartbeat;
 import static io.cmbench.cli.HostileInputPipelineTest.id;
 import static io.cmbench.cli.HostileInputPipelineTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cmbench.cli.HostileInputPipelineTest.Run;
 import io.cmbench.cli.HostileInputPipelineTest.Written;
 import io.cmbench.cluster.kafka.EmbeddedKafkaBroker;
 import io.cmbench.cluster.kafka.KafkaTopicAdmin;
@@ -91,18 +93,15 @@ class HostileInputRecoveryTest {
                 // in order in its own partition; the original (the other partition, 30 ms earlier) is kept
                 case 2 -> w.add(new Written(p, bytes(request(id(i - 1), at)), "dedup", "requestId",
                         "duplicate requestId '" + id(i - 1) + "'"));
-                default -> w.add(new Written(p, bytes(HostileInputPipelineTest.heartbeat(at + MAX_LEAD + 1)), "validate", "arrivalTimeMicros",
+                default -> w.add(new Written(p, bytes(heartbeat(at + MAX_LEAD + 1)), "validate", "arrivalTimeMicros",
                         "too far ahead: arrival " + (at + MAX_LEAD + 1)));
             }
         }
         for (int p = 0; p < 2; p++) { // the generator's final heartbeat, on every partition
-            w.add(new Written(p, bytes(HostileInputPipelineTest.heartbeat(LAST_ARRIVAL_MICROS)), null, null, null));
+            w.add(new Written(p, bytes(heartbeat(LAST_ARRIVAL_MICROS)), null, null, null));
         }
         return w;
     }
-
-
-    record Run(List<Completion> completions, List<DeadLetter> deadLetters) {}
 
     @Test
     void hostileInputGivesTheSameOutputWithAndWithoutAFailureInBetween() throws Exception {
