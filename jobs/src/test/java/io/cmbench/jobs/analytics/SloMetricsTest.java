@@ -2,6 +2,7 @@ package io.cmbench.jobs.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cmbench.jobs.LatencyHistograms;
 import io.cmbench.schemas.DieLoad;
 import io.cmbench.schemas.LatencySummary;
 import io.cmbench.schemas.SloResult;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.HdrHistogram.Histogram;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 
@@ -77,5 +79,45 @@ class SloMetricsTest {
         assertThat(gauges.get("scenario=a/outputTokensPerSecPerNpu").getValue()).isEqualTo(1_800.0);
         assertThat(gauges.get("scenario=a/tpotP99Micros").getValue()).isEqualTo(40_000L);
         assertThat(gauges.get("scenario=a/slo=tpot50/goodputTokensPerSecPerNpu").getValue()).isEqualTo(900.0);
+    }
+
+    /** 1..100 ms in 1 ms steps, scaled: p50, p90 and p99 fall on distinct recorded values. */
+    private static LatencySummary uniformMillis(long scale) {
+        Histogram h = LatencyHistograms.newHistogram();
+        for (long ms = 1; ms <= 100; ms++) {
+            h.recordValue(ms * 1_000 * scale);
+        }
+        return LatencyHistograms.summary(h);
+    }
+
+    @Test
+    void percentileAndPrefillGaugesCarryTheLatestWindowsHistogramPercentiles() {
+        SloMetrics m = new SloMetrics();
+        m.open(null);
+        Map<String, Gauge<?>> gauges = new TreeMap<>();
+        SloWindow w = window(0, 1_900.0, 0.5);
+        w.setTpot(uniformMillis(1));
+        w.setTtft(uniformMillis(10));
+        w.setPrefillTokensPerSecPerNpu(6_000.0);
+        m.record(w, new Captured("", gauges));
+
+        // HdrHistogram at 3 significant digits: each recorded value is its own bucket here, so the
+        // percentiles are the recorded values 50, 90 and 99 ms (x10 for TTFT), up to the bucket's width.
+        assertThat((Long) gauges.get("scenario=a/tpotP50Micros").getValue()).isBetween(50_000L, 50_050L);
+        assertThat((Long) gauges.get("scenario=a/tpotP90Micros").getValue()).isBetween(90_000L, 90_090L);
+        assertThat((Long) gauges.get("scenario=a/tpotP99Micros").getValue()).isBetween(99_000L, 99_099L);
+        assertThat((Long) gauges.get("scenario=a/ttftP50Micros").getValue()).isBetween(500_000L, 500_500L);
+        assertThat((Long) gauges.get("scenario=a/ttftP90Micros").getValue()).isBetween(900_000L, 900_900L);
+        assertThat((Long) gauges.get("scenario=a/ttftP99Micros").getValue()).isBetween(990_000L, 990_990L);
+        assertThat(gauges.get("scenario=a/prefillTokensPerSecPerNpu").getValue()).isEqualTo(6_000.0);
+
+        // the next window replaces every one of them
+        SloWindow next = window(1_000_000, 1_800.0, 0.4);
+        next.setTpot(uniformMillis(2));
+        next.setTtft(uniformMillis(20));
+        m.record(next, new Captured("", gauges));
+        assertThat((Long) gauges.get("scenario=a/tpotP50Micros").getValue()).isBetween(100_000L, 100_100L);
+        assertThat((Long) gauges.get("scenario=a/ttftP90Micros").getValue()).isBetween(1_800_000L, 1_801_800L);
+        assertThat(gauges.get("scenario=a/prefillTokensPerSecPerNpu").getValue()).isEqualTo(0.0);
     }
 }
