@@ -43,7 +43,9 @@ import org.junit.jupiter.api.Tag;
  * The Grafana dashboards of {@code dashboards/} against a REAL Prometheus (Debian's {@code /usr/bin/prometheus},
  * installed by {@code scripts/ensure-debian-package.sh}) scraping a real local cluster: a broker, a JobManager
  * and a TaskManager (2 slots) as separate JVMs, both jobs submitted unbounded from the shaded job jar, fed live by
- * the load generator. Every {@code expr} of every panel (and every variable's query) must return data.
+ * the load generator. Every {@code expr} of every panel (and every variable's query) must return data, for every
+ * scenario, SLO and job; a constant line ({@code vector(N)}, the published reference) must return N, and N must be the
+ * figure of the published measurement row its panel names.
  *
  * <p>Never skips: a missing Prometheus or job jar is a failure with the reason.
  */
@@ -62,6 +64,12 @@ class DashboardsPrometheusTest {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\[\\[(\\w+)]]|\\$(\\w+)");
     private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*(\\w+)\\s*\\)\\s*$",
             Pattern.DOTALL);
+    /** A constant line: the published reference drawn beside a measured series. */
+    private static final Pattern CONSTANT = Pattern.compile("^\\s*vector\\(\\s*(\\d+(?:\\.\\d+)?)\\s*\\)\\s*$");
+    /** How a panel with a constant line names the published row it comes from. */
+    private static final Pattern MEASUREMENT_ROW = Pattern.compile("measurement row ([a-z0-9-]+)");
+    /** The published rows the dashboards draw, in the model's measurements (the paper's headline results). */
+    private static final Path MEASUREMENTS = Path.of("model/src/main/resources/cmbench/measurements/cloudmatrix384.yaml");
 
     // ================================================================= static checks (no cluster)
 
@@ -108,6 +116,61 @@ class DashboardsPrometheusTest {
                 }
             }
         }
+    }
+
+    /**
+     * Every constant line ({@code vector(N)}) is a published figure: its panel names the measurement row, N is that
+     * row's tokens/s per NPU, its legend says it is the paper's, and it is drawn dashed (an override of its refId).
+     * The SLO dashboard draws the paper's three headline results.
+     */
+    @Test
+    void constantLinesAreThePublishedFiguresOfTheRowsTheirPanelsName() throws IOException {
+        Map<String, Double> published = publishedTokensPerSecPerNpu();
+        TreeSet<String> drawn = new TreeSet<>();
+        for (String name : DASHBOARDS) {
+            for (JsonNode p : panels(dashboard(name))) {
+                String title = name + " / " + p.path("title").asText();
+                for (JsonNode t : p.path("targets")) {
+                    Matcher c = CONSTANT.matcher(t.path("expr").asText());
+                    if (!c.matches()) {
+                        continue;
+                    }
+                    Matcher row = MEASUREMENT_ROW.matcher(p.path("description").asText());
+                    assertThat(row.find()).as(title + ": the description names the measurement row of its constant line")
+                            .isTrue();
+                    String id = row.group(1);
+                    assertThat(published).as(title + ": measurement row " + id).containsKey(id);
+                    assertThat(Double.parseDouble(c.group(1))).as(title + ": constant line vs row " + id)
+                            .isEqualTo(published.get(id));
+                    assertThat(t.path("legendFormat").asText()).as(title + ": legend").startsWith("published (paper)");
+                    String ref = t.path("refId").asText();
+                    assertThat(p.path("fieldConfig").path("overrides").findValues("matcher"))
+                            .as(title + ": an override styles the constant line " + ref)
+                            .anyMatch(m -> "byFrameRefID".equals(m.path("id").asText())
+                                    && ref.equals(m.path("options").asText()));
+                    drawn.add(id);
+                }
+            }
+        }
+        assertThat(drawn).as("published rows drawn as constant lines").containsExactly("paper-decode-b8",
+                "paper-decode-b96", "paper-prefill-perfect-eplb");
+    }
+
+    /** Measurement row id to its tokens/s per NPU: the figure stated beside a decode TPOT, else the row's value. */
+    static Map<String, Double> publishedTokensPerSecPerNpu() throws IOException {
+        Map<String, Object> doc = yaml(Files.readString(TestSupport.repoRoot().resolve(MEASUREMENTS)));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) doc.get("rows");
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map<String, Object> r : rows) {
+            Object tps = r.get("tokens_per_s_per_npu");
+            if (tps != null) {
+                out.put((String) r.get("id"), ((Number) tps).doubleValue());
+            } else if ("prefill_tokens_per_s_per_npu".equals(r.get("quantity"))) {
+                out.put((String) r.get("id"), ((Number) r.get("value")).doubleValue());
+            }
+        }
+        return out;
     }
 
     // ================================================================= the live check
@@ -195,7 +258,7 @@ class DashboardsPrometheusTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (!pending.isEmpty() && System.nanoTime() < deadline) {
                 for (Query q : new ArrayList<>(pending.keySet())) {
-                    String problem = check(api, q.promql(Map.of()));
+                    String problem = check(api, q.promql(Map.of()), q.constant());
                     if (problem == null) {
                         pending.remove(q);
                     } else {
@@ -232,7 +295,7 @@ class DashboardsPrometheusTest {
                             continue;
                         }
                         checks++;
-                        String problem = check(api, q.promql(Map.of(v.getKey(), value)));
+                        String problem = check(api, q.promql(Map.of(v.getKey(), value)), q.constant());
                         if (problem != null) {
                             failures.add(q + " with $" + v.getKey() + "=" + value + ": " + problem);
                         }
@@ -292,6 +355,12 @@ class DashboardsPrometheusTest {
             }
             m.appendTail(sb);
             return sb.toString();
+        }
+
+        /** The value of a constant line ({@code vector(N)}), else NaN. */
+        double constant() {
+            Matcher c = CONSTANT.matcher(expr);
+            return c.matches() ? Double.parseDouble(c.group(1)) : Double.NaN;
         }
 
         /** True when the expression refers to variable {@code name}. */
@@ -445,15 +514,30 @@ class DashboardsPrometheusTest {
         throw new AssertionError("Prometheus targets not all up within " + timeout.toSeconds() + " s: " + last);
     }
 
-    /** null when the instant query returns at least one series, else what is wrong. */
-    private static String check(URI api, String promql) throws InterruptedException {
+    /**
+     * null when the instant query returns at least one series (each of value {@code constant} unless that is NaN),
+     * else what is wrong.
+     */
+    private static String check(URI api, String promql, double constant) throws InterruptedException {
         try {
             JsonNode n = query(api, promql);
             if (!"success".equals(n.path("status").asText())) {
                 return "status " + n.path("status").asText() + ": " + n.path("error").asText();
             }
-            int size = n.path("data").path("result").size();
-            return size > 0 ? null : "empty result for " + promql;
+            JsonNode result = n.path("data").path("result");
+            if (result.isEmpty()) {
+                return "empty result for " + promql;
+            }
+            if (!Double.isNaN(constant)) {
+                for (JsonNode series : result) {
+                    // an instant vector sample is [time, "value"]
+                    double v = Double.parseDouble(series.path("value").path(1).asText("NaN"));
+                    if (v != constant) {
+                        return "constant line " + promql + " returned " + series.path("value") + ", not " + constant;
+                    }
+                }
+            }
+            return null;
         } catch (IOException e) {
             return e.toString();
         }
