@@ -30,6 +30,8 @@ public final class Main {
         CommandLine cl = new CommandLine(new CmbenchCommand());
         cl.addSubcommand(new RunCommand());
         cl.addSubcommand(new SweepCommand());
+        cl.addSubcommand(new CapacityCommand());
+        cl.addSubcommand(new PlanCommand());
         cl.addSubcommand(new GenerateCommand(new GenerateChecks()));
         cl.addSubcommand(new IngestCommand());
         cl.addSubcommand(new ReportFromTopicCommand());

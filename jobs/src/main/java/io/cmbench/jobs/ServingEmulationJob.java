@@ -85,7 +85,7 @@ public final class ServingEmulationJob {
                         cfg.lastArrivalMicros() != EmulationJobConfig.NO_LAST_ARRIVAL), EnvelopeTypeInfo.INSTANCE)
                 .name("dedup").uid("dedup").setMaxParallelism(JobSettings.MAX_PARALLELISM);
         SingleOutputStreamOperator<RequestJob> jobs = unique
-                .process(new FanOutToScenarios(scenarios, costModels, cfg.mode()), Stages.JOB_TYPE)
+                .process(new FanOutToScenarios(scenarios, cfg.policiesList(), costModels, cfg.mode()), Stages.JOB_TYPE)
                 .name("fanout").uid("fanout");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(Stages.DEAD_LETTERS)
                 .union(unique.getSideOutput(Stages.DEAD_LETTERS), jobs.getSideOutput(Stages.DEAD_LETTERS));

@@ -16,6 +16,8 @@ public record SloSpec(String name, long tpotBoundMicros, long ttftBoundMicros) i
 
     private static final Pattern SYNTAX = Pattern.compile(
             "tpot(\\d+(?:\\.\\d+)?)(?:\\+ttft(\\d+(?:\\.\\d+)?))?");
+    /** The bounds in the other order, {@code ttft2000+tpot50}: the same SLO, named in the canonical order. */
+    private static final Pattern TTFT_FIRST = Pattern.compile("ttft(\\d+(?:\\.\\d+)?)\\+tpot(\\d+(?:\\.\\d+)?)");
 
     public SloSpec {
         Configs.requireNonBlank("slo.name", name);
@@ -24,16 +26,23 @@ public record SloSpec(String name, long tpotBoundMicros, long ttftBoundMicros) i
                 ttftBoundMicros, "must be > 0 or -1 (unbounded)");
     }
 
-    /** Parses {@code tpot15} (TPOT &le; 15 ms) or {@code tpot15+ttft1500} (also TTFT &le; 1500 ms); values in ms. */
+    /**
+     * Parses {@code tpot15} (TPOT &le; 15 ms) or {@code tpot15+ttft1500} (also TTFT &le; 1500 ms; {@code ttft1500+tpot15}
+     * is the same SLO, named {@code tpot15+ttft1500}); values in ms.
+     */
     public static SloSpec parse(String s) {
         if (s == null) {
             throw new IllegalArgumentException("SLO spec must not be null (expected e.g. 'tpot15' or 'tpot15+ttft1500')");
         }
         String t = s.trim().toLowerCase(Locale.ROOT);
+        Matcher swapped = TTFT_FIRST.matcher(t);
+        if (swapped.matches()) {
+            t = "tpot" + swapped.group(2) + "+ttft" + swapped.group(1);
+        }
         Matcher m = SYNTAX.matcher(t);
         if (!m.matches()) {
             throw new IllegalArgumentException("invalid SLO spec '" + s
-                    + "': expected tpot<ms>[+ttft<ms>], e.g. 'tpot15' or 'tpot15+ttft1500'");
+                    + "': expected tpot<ms>[+ttft<ms>] or ttft<ms>+tpot<ms>, e.g. 'tpot15' or 'tpot15+ttft1500'");
         }
         long tpot = msToMicros(m.group(1), s);
         long ttft = m.group(2) == null ? -1 : msToMicros(m.group(2), s);

@@ -27,6 +27,7 @@ class ConfigAndSerdeTest {
         assertThat(SloSpec.parse("tpot15")).isEqualTo(new SloSpec("tpot15", 15_000, -1));
         assertThat(SloSpec.parse(" TPOT50 ")).isEqualTo(new SloSpec("tpot50", 50_000, -1));
         assertThat(SloSpec.parse("tpot15+ttft1500")).isEqualTo(new SloSpec("tpot15+ttft1500", 15_000, 1_500_000));
+        assertThat(SloSpec.parse("ttft1500+tpot15")).as("either order, one name").isEqualTo(SloSpec.parse("tpot15+ttft1500"));
         assertThat(SloSpec.parse("tpot0.5").tpotBoundMicros()).isEqualTo(500);
         assertThat(SloSpec.defaults()).extracting(SloSpec::name).containsExactly("tpot15", "tpot50");
         for (String bad : List.of("", "tpot", "ttft15", "tpot15+", "tpot-3", "tpot0", "tpot15+ttft0", "tpot0.0001")) {

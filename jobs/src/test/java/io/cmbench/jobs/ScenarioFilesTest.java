@@ -59,12 +59,13 @@ class ScenarioFilesTest {
                     deployment: cloudmatrix-infer
                     decodeRouting: round-robin
                     contextCacheTokens: 1000000
+                    trafficShare: 0.25
                 """);
         List<Scenario> s = ScenarioFiles.loadScenarios(f);
         assertThat(s).extracting(x -> x.spec().name()).containsExactly("a", "b");
         assertThat(s.get(0).spec().decodeBatchCapPerNpu()).isEqualTo(32);
         assertThat(s.get(0).policies()).isEqualTo(new ScenarioPolicies(Routing.ROUND_ROBIN, Routing.LEAST_LOADED, 0));
-        assertThat(s.get(1).policies()).isEqualTo(new ScenarioPolicies(Routing.LEAST_LOADED, Routing.ROUND_ROBIN, 1_000_000));
+        assertThat(s.get(1).policies()).isEqualTo(new ScenarioPolicies(Routing.LEAST_LOADED, Routing.ROUND_ROBIN, 1_000_000, 0.25));
         assertThat(ScenarioFiles.load(f)).extracting(ScenarioSpec::name).containsExactly("a", "b");
 
         EmulationJobConfig cfg = ServingEmulationJob.parseArgs(ParameterTool.fromArgs(new String[] {
@@ -105,6 +106,8 @@ class ScenarioFilesTest {
         refused("scenarios:\n" + entry("a", "    decodeBatchCapPerNpu: -1\n"), "scenarios[0].decodeBatchCapPerNpu", "-1");
         refused("scenarios:\n" + entry("a", "    contextCacheTokens: -5\n"), "scenarios[0].contextCacheTokens", "-5");
         refused("scenarios:\n" + entry("a", "    contextCacheTokens: 1.5\n"), "scenarios[0].contextCacheTokens", "1.5");
+        refused("scenarios:\n" + entry("a", "    trafficShare: 0\n"), "scenarios[0].trafficShare", "(0, 1]", "0.0");
+        refused("scenarios:\n" + entry("a", "    trafficShare: 1.5\n"), "scenarios[0].trafficShare", "1.5");
         refused("scenarios:\n  - name: a\n    profile: tpu9\n    model: deepseek-r1\n    deployment: cloudmatrix-infer\n",
                 "scenarios[0].profile", "'tpu9'");
         refused("scenarios:\n  - name: a\n    profile: cloudmatrix384\n    model: deepseek-r1\n",

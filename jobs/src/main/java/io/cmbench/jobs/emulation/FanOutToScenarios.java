@@ -5,6 +5,7 @@ import io.cmbench.jobs.EmulationMode;
 import io.cmbench.jobs.serde.Envelope;
 import io.cmbench.model.PoolLayout;
 import io.cmbench.model.ScenarioSpec;
+import io.cmbench.model.scenario.ScenarioPolicies;
 import io.cmbench.model.ServingCostModel;
 import io.cmbench.schemas.RequestEvent;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Fans every valid, unique request out to each scenario, with its prefix blocks (the context cache's input), and
+ * Fans every valid, unique request out to each scenario that serves it (its traffic share), with its prefix blocks (the context cache's input), and
  * dead-letters it for a scenario whose decode die can never hold it. Instances are chosen downstream by the
  * scenario-wide routers ({@link PrefillPoolFunction}, {@link DecodeRouterFunction}), which see the requests in
  * (arrival, requestId) order.
@@ -23,12 +24,15 @@ public class FanOutToScenarios extends ProcessFunction<Envelope, RequestJob> {
     public static final String STAGE = "fanout";
 
     private final List<ScenarioSpec> scenarios;
+    private final List<ScenarioPolicies> policies;
     private final CostModelFactory factory;
     private final EmulationMode mode;
     private transient List<ServingCostModel> models;
 
-    public FanOutToScenarios(List<ScenarioSpec> scenarios, CostModelFactory factory, EmulationMode mode) {
+    public FanOutToScenarios(List<ScenarioSpec> scenarios, List<ScenarioPolicies> policies, CostModelFactory factory,
+                             EmulationMode mode) {
         this.scenarios = scenarios;
+        this.policies = policies;
         this.factory = factory;
         this.mode = mode;
     }
@@ -54,6 +58,9 @@ public class FanOutToScenarios extends ProcessFunction<Envelope, RequestJob> {
             }
         }
         for (int s = 0; s < scenarios.size(); s++) {
+            if (!policies.get(s).admits(id)) {
+                continue;   // outside this scenario's share of the traffic (ScenarioPolicies.trafficShare)
+            }
             PoolLayout layout = models.get(s).layout();
             long need = (long) r.getPromptTokens() + r.getOutputTokens();
             if (mode != EmulationMode.PREFILL_ONLY && need > layout.kvCacheTokensPerDie()) {

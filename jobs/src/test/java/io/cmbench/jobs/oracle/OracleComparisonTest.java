@@ -186,6 +186,30 @@ class OracleComparisonTest {
     }
 
     @Test
+    void scenariosAtTrafficSharesServeNestedSubsetsOfOneTraffic() throws Exception {
+        List<RequestEvent> reqs = TestData.requestsWithPrefixes(400, 900, 80, 12, 128, 21);
+        List<ScenarioSpec> shares = List.of(new ScenarioSpec("all", "fake", "fake", "fake", 3),
+                new ScenarioSpec("share-60", "fake", "fake", "fake", 3), new ScenarioSpec("share-30", "fake", "fake", "fake", 3));
+        Map<String, ScenarioPolicies> p = new LinkedHashMap<>();
+        ScenarioPolicies base = new ScenarioPolicies(Routing.LEAST_LOADED, Routing.LEAST_LOADED, 60 * 128);
+        p.put("all", base);
+        p.put("share-60", base.withTrafficShare(0.6));
+        p.put("share-30", base.withTrafficShare(0.3));
+        EmulationJobConfig cfg = config(shares, EmulationMode.FULL, p);
+        Run oracle = sorted(new ServingOracle(shares, cfg.policiesList(), MODELS, EmulationMode.FULL, 7L).run(reqs));
+        java.util.function.Function<String, java.util.Set<String>> ids = name -> oracle.completions().stream()
+                .filter(c -> c.getScenario().equals(name)).map(Completion::getRequestId)
+                .collect(java.util.stream.Collectors.toSet());
+        assertThat(ids.apply("all")).hasSize(400);
+        // binomial(400, p): within 4 standard deviations
+        assertThat(ids.apply("share-60").size()).isBetween(240 - 40, 240 + 40);
+        assertThat(ids.apply("share-30").size()).isBetween(120 - 37, 120 + 37);
+        assertThat(ids.apply("all")).containsAll(ids.apply("share-60"));
+        assertThat(ids.apply("share-60")).containsAll(ids.apply("share-30"));
+        assertSame(flink(reqs, cfg, MODELS, 4), oracle);
+    }
+
+    @Test
     void paperCostModelMatchesTheOracle() throws Exception {
         // the real roofline model of the paper's deployment, default policies (EMS sized from DRAM)
         List<RequestEvent> reqs = TestData.requestsWithPrefixes(200, 20_000, 300, 6, 128, 9);

@@ -128,6 +128,9 @@ public final class ServingOracle {
 
         void run(List<RequestEvent> requests) {
             for (RequestEvent r : requests) {
+                if (!policy.admits(r.getRequestId())) {
+                    continue; // outside the scenario's traffic share
+                }
                 if (mode != EmulationMode.PREFILL_ONLY
                         && (long) r.getPromptTokens() + r.getOutputTokens() > layout.kvCacheTokensPerDie()) {
                     continue; // dead-lettered by the job

@@ -30,6 +30,7 @@ import java.util.Set;
  *     decodeRouting: least-loaded     # optional; least-loaded (default) | round-robin
  *     contextCacheTokens: 100000000   # optional; EMS capacity in KV tokens, 0 = no cache;
  *                                     #   default from the EMS DRAM pool (ScenarioPolicies)
+ *     trafficShare: 0.5               # optional; the fraction of the requests this scenario serves, (0, 1], default 1
  * </pre>
  *
  * Every entry is validated on load: unknown or missing fields, bad values, duplicate names, and profiles, models
@@ -44,7 +45,7 @@ public final class ScenarioFiles {
     public static final List<String> BUILTIN = List.of("paper", "cm384-vs-h800");
 
     private static final String[] FIELDS = {"name", "profile", "model", "deployment", "decodeBatchCapPerNpu",
-            "prefillRouting", "decodeRouting", "contextCacheTokens"};
+            "prefillRouting", "decodeRouting", "contextCacheTokens", "trafficShare"};
 
     /** The scenario specs of a file (policies dropped; see {@link #loadScenarios(Path)}). */
     public static List<ScenarioSpec> load(Path file) {
@@ -124,6 +125,10 @@ public final class ScenarioFiles {
                     throw n.error("contextCacheTokens", "must be >= 0 (0 disables the cache), got " + cache);
                 }
             }
+            double share = n.has("trafficShare") ? n.number("trafficShare") : 1.0;
+            if (!(share > 0 && share <= 1)) {
+                throw n.error("trafficShare", "must be in (0, 1] (the fraction of the requests this scenario serves), got " + share);
+            }
             try {
                 SpecLoader.profile(profile);
             } catch (SpecException e) {
@@ -146,7 +151,7 @@ public final class ScenarioFiles {
                         + model + "'" + (cap > 0 ? " at decodeBatchCapPerNpu " + cap : "") + ": " + e.getMessage());
             }
             out.add(new Scenario(new ScenarioSpec(name, profile, model, deployment, cap),
-                    new ScenarioPolicies(prefill, decode, cache)));
+                    new ScenarioPolicies(prefill, decode, cache, share)));
         }
         return List.copyOf(out);
     }

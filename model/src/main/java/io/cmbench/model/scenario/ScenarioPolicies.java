@@ -13,9 +13,14 @@ import java.io.Serializable;
  * @param contextCacheTokens capacity of the EMS context cache in KV tokens (blocks are counted by their tokens);
  *     0 disables the cache; {@link #DEFAULT_CACHE} derives it from the EMS DRAM pool
  *     ({@link #defaultContextCacheTokens(ServingCostModel)})
+ * @param trafficShare the fraction of the run's requests this scenario serves, in (0, 1]: a request is kept when
+ *     {@link #admits(String) the uniform draw of its id} is below the share. Thinning Poisson arrivals keeps them
+ *     Poisson at share × the rate (the thinning theorem), and the draw is nested (a request kept at share p is kept
+ *     at every share above p), so scenarios at several shares probe several rates of one traffic in one run
+ *     ({@code cmbench capacity}). 1 (default): every request.
  */
-public record ScenarioPolicies(Routing prefillRouting, Routing decodeRouting, long contextCacheTokens)
-        implements Serializable {
+public record ScenarioPolicies(Routing prefillRouting, Routing decodeRouting, long contextCacheTokens,
+                               double trafficShare) implements Serializable {
 
     /** Routing policy of a pool. */
     public enum Routing {
@@ -40,6 +45,39 @@ public record ScenarioPolicies(Routing prefillRouting, Routing decodeRouting, lo
         if (contextCacheTokens < DEFAULT_CACHE) {
             throw new IllegalArgumentException("contextCacheTokens must be >= 0 (or -1 = default), got " + contextCacheTokens);
         }
+        if (!(trafficShare > 0 && trafficShare <= 1)) {
+            throw new IllegalArgumentException("trafficShare must be in (0, 1], got " + trafficShare);
+        }
+    }
+
+    /** Policies serving every request. */
+    public ScenarioPolicies(Routing prefillRouting, Routing decodeRouting, long contextCacheTokens) {
+        this(prefillRouting, decodeRouting, contextCacheTokens, 1.0);
+    }
+
+    /** The same policies serving {@code share} of the requests. */
+    public ScenarioPolicies withTrafficShare(double share) {
+        return new ScenarioPolicies(prefillRouting, decodeRouting, contextCacheTokens, share);
+    }
+
+    /** Whether this scenario serves the request with this id (always at share 1; deterministic in the id alone). */
+    public boolean admits(String requestId) {
+        return trafficShare >= 1 || uniformDraw(requestId) < trafficShare;
+    }
+
+    /**
+     * A uniform draw in [0, 1) from a request id: FNV-1a over its UTF-16 chars, then the splitmix64 finalizer, whose
+     * avalanche makes ids that differ in one digit (the generator's r-000123) land far apart.
+     */
+    static double uniformDraw(String requestId) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < requestId.length(); i++) {
+            h = (h ^ requestId.charAt(i)) * 0x100000001b3L;
+        }
+        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+        h ^= h >>> 31;
+        return (h >>> 11) * 0x1.0p-53;
     }
 
     /** Least-loaded routing on both pools, the context cache sized from the EMS DRAM pool. */

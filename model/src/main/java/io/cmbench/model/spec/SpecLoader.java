@@ -46,23 +46,28 @@ public final class SpecLoader {
 
     private static <T> T parse(String kind, String name, Function<YamlNode, T> parser) {
         boolean isFile = name.endsWith(".yaml") || name.endsWith(".yml") || name.contains("/") || name.contains("\\");
-        String label;
-        String text;
+        return parseText(isFile ? name : kind + "/" + name + ".yaml", text(kind, name), parser);
+    }
+
+    /** The YAML text of a deployment: a shipped one's name or a file's path. */
+    public static String deploymentText(String name) {
+        return text("deployments", name);
+    }
+
+    private static String text(String kind, String name) {
+        boolean isFile = name.endsWith(".yaml") || name.endsWith(".yml") || name.contains("/") || name.contains("\\");
         try {
             if (isFile) {
-                label = name;
-                text = Files.readString(Path.of(name));
-            } else {
-                label = kind + "/" + name + ".yaml";
-                try (InputStream in = SpecLoader.class.getClassLoader().getResourceAsStream("cmbench/" + label)) {
-                    if (in == null) throw new SpecException(label, "", "no such " + kind.substring(0, kind.length() - 1) + " '" + name + "' on the classpath");
-                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                }
+                return Files.readString(Path.of(name));
+            }
+            String label = kind + "/" + name + ".yaml";
+            try (InputStream in = SpecLoader.class.getClassLoader().getResourceAsStream("cmbench/" + label)) {
+                if (in == null) throw new SpecException(label, "", "no such " + kind.substring(0, kind.length() - 1) + " '" + name + "' on the classpath");
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             throw new SpecException(name, "", "cannot read: " + e.getMessage());
         }
-        return parseText(label, text, parser);
     }
 
     /** Parses YAML text; {@code label} names the file in error messages. */
