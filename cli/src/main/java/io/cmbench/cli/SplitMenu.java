@@ -52,7 +52,7 @@ final class SplitMenu {
                 prefillRate.put(p, CapacityTarget.of(base, one, 0, calibration, shape, bounds, scratch, "menu-p" + p + ".yaml")
                         .bracket().prefillRequestsPerSec());
             } catch (RuntimeException e) {
-                refused.add(new Refused("prefill instance of " + p + " NPUs", e.getMessage()));
+                refused.add(new Refused("prefill instance of " + p + " NPUs", withoutDir(e.getMessage(), scratch)));
             }
         }
         record Decode(int size, int cap, double rate) {}
@@ -70,7 +70,7 @@ final class SplitMenu {
                     decodes.add(new Decode(d, sloBatch, bigger.bracket().decodeRequestsPerSec()));
                 }
             } catch (RuntimeException e) {
-                refused.add(new Refused("decode instance of " + d + " NPUs", e.getMessage()));
+                refused.add(new Refused("decode instance of " + d + " NPUs", withoutDir(e.getMessage(), scratch)));
             }
         }
         List<Option> options = new ArrayList<>();
@@ -92,6 +92,11 @@ final class SplitMenu {
                 .thenComparingInt(o -> o.split().npus()).thenComparing(o -> o.split().label())
                 .thenComparingInt(Option::batchCapPerNpu));
         return new Ranking(List.copyOf(options), List.copyOf(refused));
+    }
+
+    /** A reason without the scratch directory's path (temporary: the same plan gives the same JSON). */
+    static String withoutDir(String message, Path dir) {
+        return String.valueOf(message).replace(dir.toAbsolutePath() + java.io.File.separator, "").replace(dir + java.io.File.separator, "");
     }
 
     /** E.g. {@code 6x16+1x160 b96}. */
