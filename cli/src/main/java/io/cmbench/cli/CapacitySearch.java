@@ -30,7 +30,7 @@ import java.util.TreeSet;
 final class CapacitySearch {
 
     /** Stage 1: rates as multiples of the model's bracket. */
-    static final double[] COARSE = {0.6, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1};
+    static final double[] COARSE = {0.7, 0.85, 0.95, 1.0, 1.05, 1.15};
     /** Interior points of a refinement between a passing and a failing rate. */
     static final int FINE_POINTS = 4;
     /** A crossing closer than this (relative) is not refined further. */
@@ -222,14 +222,15 @@ final class CapacitySearch {
 
     /**
      * A stage's simulated span from a request's lifetime L (TTFT + its decode at the bound's pace): windows of L/2,
-     * warm-up of 2 L (the decode pool filling: near its cap it creeps up), then a steady state of 3 L but at least 60 s, so a rate a few
+     * warm-up of 1.5 L (the decode pool filling; near its cap it still creeps up, which is why keeping up is judged on
+     * the steady state's second half), then a steady state of 2.5 L but at least 60 s, so a rate a few
      * percent above the prefill pool's capacity has built the queue that shows in TTFT.
      */
     record Timing(double windowSeconds, int warmupWindows, double durationSeconds) {
         static Timing of(double lifetimeSeconds) {
             double window = Math.max(1, Math.round(lifetimeSeconds / 2));
-            int warmup = (int) Math.ceil(2 * lifetimeSeconds / window);
-            double steady = Math.max(60, 3 * lifetimeSeconds);
+            int warmup = (int) Math.ceil(1.5 * lifetimeSeconds / window);
+            double steady = Math.max(60, 2.5 * lifetimeSeconds);
             return new Timing(window, warmup, warmup * window + Math.ceil(steady / window) * window);
         }
     }

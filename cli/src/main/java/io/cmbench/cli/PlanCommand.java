@@ -44,7 +44,7 @@ final class PlanCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String deployment;
 
-    @Option(names = "--verify", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--verify", paramLabel = "N", defaultValue = "1",
             description = "How many of the model's best splits capacity searches verify (default: ${DEFAULT-VALUE}).")
     int verify;
 
