@@ -110,7 +110,10 @@ final class IngestCommand implements Callable<Integer> {
             try {
                 CompareReport.check(compare);
             } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "--compare: " + e.getMessage());
+                String why = e.getMessage() == null ? "unreadable" : e.getMessage();
+                String prefix = compare + ": ";
+                throw InputChecks.error(spec, "--compare", why.startsWith(prefix) ? why.substring(prefix.length()) : why,
+                        compare);
             }
         }
         MeasuredRun measured;
@@ -127,7 +130,7 @@ final class IngestCommand implements Callable<Integer> {
                     + measured.firstFailure() + ")" : "") + ", got '" + file + "'");
         }
         List<Completion> completions = MeasuredCompletions.of(measured.requests(), scenario, decodeNpus, prefill);
-        System.out.printf("read %,d requests from %s (%s format); %s%n", completions.size(), file, measured.format().label,
+        System.out.printf("read %,d requests from %s (%s format); arrivals: %s%n", completions.size(), file, measured.format().label,
                 measured.arrivals());
         if (measured.failedRequests() > 0) {
             System.out.printf("left out %,d failed request%s (first: %s)%n", measured.failedRequests(),

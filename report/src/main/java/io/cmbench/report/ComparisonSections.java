@@ -62,7 +62,7 @@ final class ComparisonSections {
 
     static void distributions(StringBuilder b, List<Side> sides) {
         b.append("<section id=\"compare-latency\"><h2>Latency distributions</h2><p class=\"lead\">Share of requests per "
-                + "bin, from each run's steady-state windows' merged HdrHistograms.</p><div class=\"cols3\">");
+                + "bin, from each run's steady-state windows' merged HdrHistograms.</p><div class=\"cols\">");
         for (String metric : List.of("TTFT", "TPOT")) {
             Map<String, Histogram> hs = new LinkedHashMap<>();
             List<String> names = new ArrayList<>();

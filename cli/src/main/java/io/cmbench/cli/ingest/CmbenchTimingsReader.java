@@ -37,7 +37,7 @@ public final class CmbenchTimingsReader {
 
     static MeasuredRun read(Path file) throws IOException {
         List<MeasuredRequest> rows = jsonLines(file) ? jsonl(file) : csv(file);
-        return new MeasuredRun(IngestFormat.CMBENCH, rows, 0, null, "arrivals: the recorded arrival_ms");
+        return new MeasuredRun(IngestFormat.CMBENCH, rows, 0, null, "the recorded arrival_ms");
     }
 
     private static boolean jsonLines(Path file) throws IOException {

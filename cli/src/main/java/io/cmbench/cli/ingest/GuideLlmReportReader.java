@@ -77,7 +77,7 @@ final class GuideLlmReportReader {
             firstFailure = "incomplete request " + JsonFields.text(incomplete.get(0).field("request_id"));
         }
         return new MeasuredRun(IngestFormat.GUIDELLM, out, errored.size() + incomplete.size(), firstFailure,
-                "arrivals: the recorded info.timings.request_start (when the backend began the request)");
+                "the recorded info.timings.request_start (when the backend began the request)");
     }
 
     /** The report's count ({@code prompt_tokens}), else its usage metrics' {@code total_tokens}. */

@@ -36,6 +36,9 @@ public enum IngestFormat {
 
     /** Reads the file in this format; {@code result} picks one result when the file holds several (null: the only one). */
     public MeasuredRun read(java.nio.file.Path file, Integer result) throws java.io.IOException {
+        if (this == CMBENCH && result != null && result != 0) {
+            throw new IllegalArgumentException("--result: the file holds 1 result (0..0), got '" + result + "'");
+        }
         return switch (this) {
             case CMBENCH -> CmbenchTimingsReader.read(file);
             case VLLM -> VllmResultReader.read(file, result);

@@ -65,7 +65,7 @@ final class PerRequestArrays {
                     arrival[i] = f.secondsAsMicros(starts.get(i), "start_times[" + i + "]");
                 }
             }
-            arrivals = "arrivals: the recorded start_times (when the client sent each request)";
+            arrivals = "the recorded start_times (when the client sent each request)";
         } else {
             double rate = rate(f, run);
             int concurrency = concurrency(f, run);
@@ -74,7 +74,7 @@ final class PerRequestArrays {
                 latency[i] = ttft[i] + decode[i];
             }
             arrival = ArrivalSchedule.sendTimesMicros(latency, rate, concurrency);
-            arrivals = "arrivals: reconstructed (the file records no send times): request i due at i / request_rate ("
+            arrivals = "reconstructed (the file records no send times): request i due at i / request_rate ("
                     + (Double.isInfinite(rate) ? "inf: all at 0" : rate + "/s") + ")"
                     + (concurrency > 0 ? ", sent when one of its max_concurrency " + concurrency + " slots frees" : "");
         }
