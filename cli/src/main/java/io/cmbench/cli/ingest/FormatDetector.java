@@ -24,8 +24,11 @@ import java.util.Set;
 public final class FormatDetector {
     private FormatDetector() {}
 
-    /** Keys vLLM's serving benchmark writes and SGLang's bench_serving does not. */
-    static final Set<String> VLLM_KEYS = Set.of("burstiness", "endpoint_type", "start_times", "request_goodput");
+    /**
+     * Keys vLLM's serving benchmark writes and SGLang's bench_serving does not ({@code start_times} is not one: an
+     * SGLang that records send times would write it too).
+     */
+    static final Set<String> VLLM_KEYS = Set.of("burstiness", "endpoint_type", "request_goodput");
     /** Keys SGLang's bench_serving writes and vLLM's does not. */
     static final Set<String> SGLANG_KEYS = Set.of("total_output_tokens_retokenized", "accept_length");
 
