@@ -79,6 +79,25 @@ class BrowserReportTest {
         assertThat(distinctColours(img)).isGreaterThan(50);
     }
 
+    /** The side-by-side page of a measured and an emulated run: loads cleanly, every chart drawn, both runs in it. */
+    @Test
+    void compareReportLoadsWithoutConsoleErrorsAndEveryChartIsDrawn() throws Exception {
+        Path measured = Fixtures.copyMeasuredRun(WORK.resolve("compare-measured"));
+        Path emulated = Fixtures.copyRun(WORK.resolve("compare-emulated"));
+        Path page = CompareReport.write(measured, emulated, WORK.resolve("compare.html"));
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        int charts = ReportWriterTest.charts(html).size();
+        assertThat(charts).isEqualTo(4);
+
+        HeadlessChromium.Result r = HeadlessChromium.run(page, WORK, "--virtual-time-budget=3000", "--dump-dom");
+        assertThat(r.exitCode()).as("chromium exit code; stderr:%n%s", r.stderr()).isZero();
+        assertThat(r.consoleMessages()).as("console messages of the page").isEmpty();
+        Matcher m = CHECK.matcher(r.stdout());
+        assertThat(m.find()).as("self-check marker in the DOM after load:%n%s", tail(r.stdout())).isTrue();
+        assertThat(m.group(1)).as(m.group(2)).contains("data-status=\"ok\"").contains("data-charts=\"" + charts + "\"");
+        assertThat(r.stdout()).contains("measured · measured").contains("emulated · h800");
+    }
+
     /** The checks above must be able to fail: a broken page is caught both by the marker and by console scanning. */
     @Test
     void aBrokenPageIsDetected() throws Exception {

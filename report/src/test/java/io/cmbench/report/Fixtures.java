@@ -13,6 +13,24 @@ final class Fixtures {
 
     private Fixtures() {}
 
+    /** The measured run (src/test/resources/fixture-measured: a cmbench ingest of the cli module's vLLM fixture). */
+    static Path copyMeasuredRun(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            for (String f : List.of("summary.json", "slo-windows.jsonl")) {
+                try (InputStream in = Fixtures.class.getResourceAsStream("/fixture-measured/" + f)) {
+                    if (in == null) {
+                        throw new IllegalStateException("fixture file missing from the test classpath: " + f);
+                    }
+                    Files.copy(in, dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Path copyRun(Path dir) {
         try {
             Files.createDirectories(dir);

@@ -1,4 +1,4 @@
-package io.cmbench.cli;
+package io.cmbench.cli.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class MeasuredTimingsTest {
+/** cmbench's own CSV / JSON-lines timings, and their conversion to rebased completions. */
+class CmbenchTimingsReaderTest {
 
     @TempDir
     Path tmp;
@@ -25,7 +26,7 @@ class MeasuredTimingsTest {
                 + "a,1000.5,1040.25,2000,4096,256,x\n"
                 + "\n"
                 + "b,1000.0,1100,1100,10,1,y\n");
-        List<Completion> cs = MeasuredTimings.read(f, MeasuredTimings.Format.CSV, "vllm", 8, 4);
+        List<Completion> cs = MeasuredCompletions.of(CmbenchTimingsReader.read(f).requests(), "vllm", 8, 4);
         assertThat(cs).hasSize(2);
         Completion a = cs.get(0);
         assertThat(a.getRequestId()).isEqualTo("a");
@@ -45,7 +46,7 @@ class MeasuredTimingsTest {
     void jsonlLinesAreReadTheSameWay() throws Exception {
         Path f = Files.writeString(tmp.resolve("t.jsonl"),
                 "{\"request_id\":\"a\",\"arrival_ms\":5,\"first_token_ms\":6,\"last_token_ms\":9.5,\"prompt_tokens\":1,\"output_tokens\":3,\"x\":1}\n");
-        Completion c = MeasuredTimings.read(f, MeasuredTimings.Format.JSONL, "s", 1, 1).get(0);
+        Completion c = MeasuredCompletions.of(CmbenchTimingsReader.read(f).requests(), "s", 1, 1).get(0);
         assertThat(c.getArrivalTimeMicros()).isZero();
         assertThat(c.getFirstTokenMicros()).isEqualTo(1000);
         assertThat(c.getLastTokenMicros()).isEqualTo(4500);
@@ -64,7 +65,7 @@ class MeasuredTimingsTest {
     })
     void badRowsNameFileLineFieldAndValue(String row, String expected) throws Exception {
         Path f = Files.writeString(tmp.resolve("bad.csv"), HEADER.replace(",extra", "") + row + "\n");
-        assertThatThrownBy(() -> MeasuredTimings.read(f, MeasuredTimings.Format.CSV, "s", 1, 1))
+        assertThatThrownBy(() -> CmbenchTimingsReader.read(f))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(f + expected.trim());
     }
@@ -72,13 +73,13 @@ class MeasuredTimingsTest {
     @Test
     void duplicateIdsAndMissingColumnsAreRefused() throws Exception {
         Path dup = Files.writeString(tmp.resolve("dup.csv"), HEADER + "a,1,2,3,4,5,x\na,1,2,3,4,5,x\n");
-        assertThatThrownBy(() -> MeasuredTimings.read(dup, MeasuredTimings.Format.CSV, "s", 1, 1))
+        assertThatThrownBy(() -> CmbenchTimingsReader.read(dup))
                 .hasMessage(dup + ":3: request_id: duplicate 'a'");
         Path cols = Files.writeString(tmp.resolve("cols.csv"), "request_id,arrival_ms\na,1\n");
-        assertThatThrownBy(() -> MeasuredTimings.read(cols, MeasuredTimings.Format.CSV, "s", 1, 1))
+        assertThatThrownBy(() -> CmbenchTimingsReader.read(cols))
                 .hasMessageStartingWith(cols + ":1: first_token_ms: missing column");
         Path json = Files.writeString(tmp.resolve("t.jsonl"), "{\"request_id\":\"a\"\n");
-        assertThatThrownBy(() -> MeasuredTimings.read(json, MeasuredTimings.Format.JSONL, "s", 1, 1))
+        assertThatThrownBy(() -> CmbenchTimingsReader.read(json))
                 .hasMessageStartingWith(json + ":1: (line): not a JSON object");
     }
 }

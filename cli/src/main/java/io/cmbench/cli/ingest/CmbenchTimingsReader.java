@@ -1,8 +1,8 @@
-package io.cmbench.cli;
+package io.cmbench.cli.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cmbench.schemas.Completion;
+import io.cmbench.schemas.RequestRules;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,58 +17,43 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Per-request timings measured on a real serving system, as completions for the SLO analytics.
- *
- * <p>Format (docs/INGEST.md): one request per CSV row (a header row names the columns, no quoting) or per
- * JSON line, with {@code request_id, arrival_ms, first_token_ms, last_token_ms, prompt_tokens,
- * output_tokens}; times in milliseconds (decimals allowed) on any common clock. They are rebased so the
- * earliest arrival is time 0, as in emulated runs. Extra columns are ignored.
+ * cmbench's own format (docs/INGEST.md): one request per CSV row (a header row names the columns, no quoting) or per
+ * JSON line, with {@code request_id, arrival_ms, first_token_ms, last_token_ms, prompt_tokens, output_tokens}; times in
+ * milliseconds (decimals allowed) on any common clock. Extra columns are ignored. A file whose first non-blank
+ * character opens a JSON object is read as JSON lines, any other as CSV.
  */
-final class MeasuredTimings {
+public final class CmbenchTimingsReader {
 
-    enum Format { CSV, JSONL }
-
-    static final List<String> FIELDS = List.of("request_id", "arrival_ms", "first_token_ms", "last_token_ms",
+    public static final List<String> FIELDS = List.of("request_id", "arrival_ms", "first_token_ms", "last_token_ms",
             "prompt_tokens", "output_tokens");
-
-    /** A line of the file that cannot be used: names the file, line, field and value. */
-    static final class BadLineException extends IllegalArgumentException {
-        BadLineException(Path file, long line, String field, String why) {
-            super(file + ":" + line + ": " + field + ": " + why);
-        }
-    }
 
     /**
      * The latest time a line may give: 2^53 us (an epoch-millisecond clock fits, ~285 years), so that rebasing and every
      * later sum stay exact in a long and in a double.
      */
-    static final double MAX_MILLIS = io.cmbench.schemas.RequestRules.MAX_ARRIVAL_MICROS / 1000.0;
+    static final double MAX_MILLIS = RequestRules.MAX_ARRIVAL_MICROS / 1000.0;
 
-    private MeasuredTimings() {}
+    private CmbenchTimingsReader() {}
 
-    static List<Completion> read(Path file, Format format, String scenario, int decodeNpus, int prefillNpus)
-            throws IOException {
-        List<Row> rows = format == Format.CSV ? csv(file) : jsonl(file);
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no timings in the file");
-        }
-        long origin = rows.stream().mapToLong(r -> r.arrivalMicros).min().orElse(0);
-        List<Completion> out = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            out.add(Completion.newBuilder().setScenario(scenario).setRequestId(r.id)
-                    .setArrivalTimeMicros(r.arrivalMicros - origin).setPromptTokens(r.promptTokens)
-                    .setOutputTokens(r.outputTokens).setPrefillStartMicros(r.arrivalMicros - origin)
-                    .setPrefillEndMicros(r.firstMicros - origin).setKvTransferEndMicros(r.firstMicros - origin)
-                    .setFirstTokenMicros(r.firstMicros - origin).setLastTokenMicros(r.lastMicros - origin)
-                    .setPrefillNpus(prefillNpus).setDecodeNpus(decodeNpus).setSource("measured").build());
-        }
-        return out;
+    static MeasuredRun read(Path file) throws IOException {
+        List<MeasuredRequest> rows = jsonLines(file) ? jsonl(file) : csv(file);
+        return new MeasuredRun(IngestFormat.CMBENCH, rows, 0, null, "the recorded arrival_ms");
     }
 
-    private record Row(String id, long arrivalMicros, long firstMicros, long lastMicros, int promptTokens, int outputTokens) {}
+    private static boolean jsonLines(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    return line.strip().startsWith("{");
+                }
+            }
+        }
+        return false;
+    }
 
-    private static List<Row> csv(Path file) throws IOException {
-        List<Row> rows = new ArrayList<>();
+    private static List<MeasuredRequest> csv(Path file) throws IOException {
+        List<MeasuredRequest> rows = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
@@ -104,9 +89,9 @@ final class MeasuredTimings {
         return rows;
     }
 
-    private static List<Row> jsonl(Path file) throws IOException {
+    private static List<MeasuredRequest> jsonl(Path file) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        List<Row> rows = new ArrayList<>();
+        List<MeasuredRequest> rows = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         long n = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -133,7 +118,7 @@ final class MeasuredTimings {
         return rows;
     }
 
-    private static Row row(Path file, long line, Map<String, String> m, Set<String> ids) {
+    private static MeasuredRequest row(Path file, long line, Map<String, String> m, Set<String> ids) {
         String id = m.get("request_id");
         if (id == null || id.isBlank()) {
             throw new BadLineException(file, line, "request_id", "missing");
@@ -152,7 +137,7 @@ final class MeasuredTimings {
         if (last < first) {
             throw new BadLineException(file, line, "last_token_ms", "before first_token_ms, got '" + m.get("last_token_ms") + "'");
         }
-        return new Row(id, arrival, first, last, prompt, output);
+        return new MeasuredRequest(id, arrival, first, last, prompt, output);
     }
 
     private static long micros(Path file, long line, String field, String v) {
