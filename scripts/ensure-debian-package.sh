@@ -14,11 +14,11 @@ BINARY=$2
 SERVICE=${3:-}
 say() { echo "ensure-debian-package: $*"; }
 case "$BINARY" in
-    *.py) present() { [ -f "$BINARY" ]; }
-          version() { dpkg-query -W -f '${Version}' "$PACKAGE" 2>/dev/null || echo "version unknown"; } ;;
-    *)    present() { [ -x "$BINARY" ]; }
-          version() { "$BINARY" --version 2>&1 | head -n 1 || echo "version unknown"; } ;;
+    *.py) present() { [ -f "$BINARY" ]; } ;;
+    *)    present() { [ -x "$BINARY" ]; } ;;
 esac
+# the package's version, not BINARY --version: Debian's chromium launcher prints shell errors when asked
+version() { dpkg-query -W -f '${Version}' "$PACKAGE" 2>/dev/null || echo "version unknown"; }
 
 if present; then
     say "$BINARY present ($(version))"

@@ -98,6 +98,26 @@ class BrowserReportTest {
         assertThat(r.stdout()).contains("measured · measured").contains("emulated · h800");
     }
 
+    /** The capacity and plan pages: load cleanly, every chart drawn (one per searched split, plus the plan's). */
+    @Test
+    void capacityAndPlanReportsLoadWithoutConsoleErrorsAndEveryChartIsDrawn() throws Exception {
+        for (String[] c : new String[][] {{"fixture-capacity", "capacity.json", "1"}, {"fixture-plan", "plan.json", "4"}}) {
+            Path dir = Files.createDirectories(WORK.resolve(c[0]));
+            try (var in = BrowserReportTest.class.getResourceAsStream("/" + c[0] + "/" + c[1])) {
+                Files.copy(in, dir.resolve(c[1]), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path page = CapacityReport.write(dir, c[1]);
+            String html = Files.readString(page, StandardCharsets.UTF_8);
+            assertThat(ReportWriterTest.charts(html)).as(c[1]).hasSize(Integer.parseInt(c[2]));
+            HeadlessChromium.Result r = HeadlessChromium.run(page, WORK, "--virtual-time-budget=3000", "--dump-dom");
+            assertThat(r.exitCode()).as("chromium exit code; stderr:%n%s", r.stderr()).isZero();
+            assertThat(r.consoleMessages()).as("console messages of the %s page", c[1]).isEmpty();
+            Matcher m = CHECK.matcher(r.stdout());
+            assertThat(m.find()).as("self-check marker in the DOM after load:%n%s", tail(r.stdout())).isTrue();
+            assertThat(m.group(1)).as(m.group(2)).contains("data-status=\"ok\"").contains("data-charts=\"" + c[2] + "\"");
+        }
+    }
+
     /** The checks above must be able to fail: a broken page is caught both by the marker and by console scanning. */
     @Test
     void aBrokenPageIsDetected() throws Exception {
