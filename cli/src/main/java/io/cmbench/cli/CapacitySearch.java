@@ -222,14 +222,15 @@ final class CapacitySearch {
 
     /**
      * A stage's simulated span from a request's lifetime L (TTFT + its decode at the bound's pace): windows of L/2,
-     * warm-up of 1.5 L (the decode pool filling; near its cap it still creeps up, which is why keeping up is judged on
-     * the steady state's second half), then a steady state of 2.5 L but at least 60 s, so a rate a few
+     * warm-up of 2.5 L (the decode pool filling: each admitted sequence slows every step, so near its cap the pool
+     * approaches its occupancy slowly — measured at 1,024/1,024 and batch 154, completions caught up with arrivals only
+     * after about 2.5 L; keeping up is judged on the steady state's second half), then a steady state of 2.5 L but at least 60 s, so a rate a few
      * percent above the prefill pool's capacity has built the queue that shows in TTFT.
      */
     record Timing(double windowSeconds, int warmupWindows, double durationSeconds) {
         static Timing of(double lifetimeSeconds) {
             double window = Math.max(1, Math.round(lifetimeSeconds / 2));
-            int warmup = (int) Math.ceil(1.5 * lifetimeSeconds / window);
+            int warmup = (int) Math.ceil(2.5 * lifetimeSeconds / window);
             double steady = Math.max(60, 2.5 * lifetimeSeconds);
             return new Timing(window, warmup, warmup * window + Math.ceil(steady / window) * window);
         }

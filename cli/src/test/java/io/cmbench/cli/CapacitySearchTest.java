@@ -62,7 +62,7 @@ class CapacitySearchTest {
     void stagesSpanEnoughSimulatedTimeToSeeAQueueBuild() {
         CapacitySearch.Timing t = CapacitySearch.Timing.of(14.8);
         assertThat(t.windowSeconds()).isEqualTo(7);
-        assertThat(t.warmupWindows()).isEqualTo(4);
+        assertThat(t.warmupWindows()).isEqualTo(6);
         assertThat(t.durationSeconds() - t.warmupWindows() * t.windowSeconds()).isGreaterThanOrEqualTo(60);
     }
 }
