@@ -157,7 +157,7 @@ final class CapacitySearch {
             int npus = s.decodeNpus() + s.prefillNpus();
             // A rate the pools cannot keep up with is not held, however its first minutes look: when the TTFT/TPOT
             // bounds leave slack, a slowly growing queue would pass them for longer than any run lasts.
-            long[] late = lateCompletions(r.windows(), s);
+            long[] late = lateCompletions(r.windows(), s, cfg.windowMicros());
             double lateRate = late[0] / (late[1] / 1e6);
             boolean keepsUp = lateRate >= rate * (1 - CapacityProbe.keepUpTolerance(late[0]));
             CapacityProbe p = new CapacityProbe(stage, rate, slo.attainment(), tpot.attainment(),
@@ -173,15 +173,19 @@ final class CapacitySearch {
         return probes;
     }
 
-    /** Completions and span (µs) of the second half of a scenario's steady windows. */
-    static long[] lateCompletions(List<io.cmbench.schemas.SloWindow> windows, RunSummary s) {
-        List<io.cmbench.schemas.SloWindow> steady = windows.stream()
-                .filter(w -> w.getScenario().equals(s.scenario()) && w.getWindowStartMicros() >= s.steadyStartMicros()
+    /**
+     * Completions and span (µs) of the second half of a scenario's steady state, by time: windows without a
+     * completion are absent from the results (an overloaded prefill pool finishes a huge batch every few windows),
+     * so halving the list of windows would not halve the time.
+     */
+    static long[] lateCompletions(List<io.cmbench.schemas.SloWindow> windows, RunSummary s, long windowMicros) {
+        long windowsInSteady = Math.round((double) (s.steadyEndMicros() - s.steadyStartMicros()) / windowMicros);
+        long lateStart = s.steadyStartMicros() + (windowsInSteady / 2) * windowMicros;
+        long n = windows.stream()
+                .filter(w -> w.getScenario().equals(s.scenario()) && w.getWindowStartMicros() >= lateStart
                         && w.getWindowEndMicros() <= s.steadyEndMicros())
-                .sorted(java.util.Comparator.comparingLong(io.cmbench.schemas.SloWindow::getWindowStartMicros)).toList();
-        List<io.cmbench.schemas.SloWindow> half = steady.subList(steady.size() / 2, steady.size());
-        long n = half.stream().mapToLong(io.cmbench.schemas.SloWindow::getCompletedRequests).sum();
-        return new long[] {n, half.get(half.size() - 1).getWindowEndMicros() - half.get(0).getWindowStartMicros()};
+                .mapToLong(io.cmbench.schemas.SloWindow::getCompletedRequests).sum();
+        return new long[] {n, s.steadyEndMicros() - lateStart};
     }
 
     String scenarioName(double rate) {
