@@ -1,0 +1,143 @@
+package io.cmbench.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import io.cmbench.model.RooflineCostModel.DecodeOptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The decode step's results are frozen: the emulation's outputs, the docs' numbers and byte-identical runs all depend
+ * on every bit of them, so a change made for speed must not move any of them. Each variant of the model (microbatch
+ * policies, MTP off, shared and disjoint streams, physics and calibrated, stochastic and balanced routing) prices
+ * 10,000 seeded random steps (uneven, uniform, partly empty, beyond the batch cap); the digest of the results was
+ * recorded from the implementation before the hot path was optimized (commit e2c1cd8), and every later one must
+ * reproduce it exactly.
+ */
+class DecodeStepIdentityTest {
+
+    private static final int STEPS = 10_000;
+    /** Every this many steps the full breakdown ({@link RooflineCostModel#decode}) goes into the digest too. */
+    private static final int BREAKDOWN_EVERY = 50;
+
+    /** Variant name to the digest recorded at e2c1cd8 (hex of {@link #digest}). */
+    private static final Map<String, String> RECORDED = new LinkedHashMap<>();
+    static {
+        RECORDED.put("paper calibrated (adaptive microbatches)", "d021fa566338424");
+        RECORDED.put("paper physics", "712c5998e9f14645");
+        RECORDED.put("paper balanced routing", "bf1ee8edb42cf069");
+        RECORDED.put("paper two microbatches always", "8eb60a5c2e31770e");
+        RECORDED.put("paper one microbatch", "f0c487839dda076e");
+        RECORDED.put("paper without MTP", "52c67a7df6405e80");
+        RECORDED.put("cann-recipes-a3 (one microbatch, adaptive)", "db1215ce58d5700f");
+        RECORDED.put("deepseek-h800 (shared streams)", "c6346e1043ce3606");
+    }
+
+    private static Map<String, RooflineCostModel> variants() {
+        RooflineCostModel paper = CostModels.build("cloudmatrix384", "deepseek-r1", "cloudmatrix-infer", 0);
+        Map<String, RooflineCostModel> v = new LinkedHashMap<>();
+        v.put("paper calibrated (adaptive microbatches)", paper);
+        v.put("paper physics", paper.withCalibration(Calibration.PHYSICS));
+        v.put("paper balanced routing", paper.withDeployment(paper.deployment().withBalancedRouting()));
+        v.put("paper two microbatches always", paper.withDeployment(paper.deployment().withDecodeMicrobatchesAlways()));
+        v.put("paper one microbatch", paper.withDecodeOptions(new DecodeOptions(true, 0.7, false)));
+        v.put("paper without MTP", paper.withDecodeOptions(new DecodeOptions(false, 0.7, true)));
+        v.put("cann-recipes-a3 (one microbatch, adaptive)", CostModels.build("cloudmatrix384", "deepseek-r1", "cann-recipes-a3", 0));
+        v.put("deepseek-h800 (shared streams)", CostModels.build("h800", "deepseek-r1", "deepseek-h800", 0));
+        return v;
+    }
+
+    @Test
+    void decodeStepReproducesTheRecordedResultsBitForBit() {
+        Map<String, String> actual = new LinkedHashMap<>();
+        variants().forEach((name, model) -> actual.put(name, Long.toHexString(digest(model))));
+        assertThat(actual).containsExactlyEntriesOf(RECORDED);
+    }
+
+    /** A digest of the step times (µs and exact seconds of the breakdown) of {@link #STEPS} seeded random steps. */
+    static long digest(RooflineCostModel model) {
+        PoolLayout l = model.layout();
+        int dies = l.decodeDiesPerInstance();
+        int capPerDie = Math.max(1, l.decodeBatchCapPerNpu() / model.profile().diesPerNpu());
+        long kvCap = l.kvCacheTokensPerDie();
+        SplittableRandom rnd = new SplittableRandom(20261203L);
+        long h = 0xcbf29ce484222325L;
+        int[] s = new int[dies];
+        long[] k = new long[dies];
+        for (int step = 0; step < STEPS; step++) {
+            fill(rnd, step % 5, capPerDie, kvCap, s, k);
+            h = mix(h, model.decodeStepMicros(s, k));
+            h = mix(h, model.decodeUsesTwoMicrobatches(s, k) ? 1 : 0);
+            if (step % BREAKDOWN_EVERY == 0) {
+                DecodeResult r = model.decode(s, k);
+                for (double x : List.of(r.stepMicros(), r.moeLayerMicros(), r.denseLayerMicros(), r.mtpMicros(), r.lmHeadMicros())) {
+                    h = mix(h, Double.doubleToLongBits(x));
+                }
+                for (Map.Entry<String, Double> e : r.operators().entrySet()) {
+                    h = mix(h, e.getKey().hashCode());
+                    h = mix(h, Double.doubleToLongBits(e.getValue()));
+                }
+                for (Map.Entry<String, Double> e : r.streams().entrySet()) {
+                    h = mix(h, e.getKey().hashCode());
+                    h = mix(h, Double.doubleToLongBits(e.getValue()));
+                }
+                h = mix(h, r.microbatches());
+            }
+        }
+        return h;
+    }
+
+    /**
+     * One step's load. Patterns: 0 uneven (every die its own batch and KV), 1 uniform (every die the same), 2 runs of
+     * equal dies, 3 partly empty (a third of the dies idle, some with zero KV), 4 beyond the batch cap and up to the
+     * KV capacity.
+     */
+    private static void fill(SplittableRandom rnd, int pattern, int capPerDie, long kvCap, int[] s, long[] k) {
+        int n = s.length;
+        int uniformS = rnd.nextInt(capPerDie + 1);
+        long uniformLen = 1 + rnd.nextInt(8192);
+        for (int i = 0; i < n; i++) {
+            int si;
+            long ki;
+            switch (pattern) {
+                case 0 -> {
+                    si = rnd.nextInt(capPerDie + 1);
+                    ki = (long) si * (1 + rnd.nextInt(8192));
+                }
+                case 1 -> {
+                    si = uniformS;
+                    ki = si * uniformLen;
+                }
+                case 2 -> {
+                    if (i % 16 == 0) {
+                        uniformS = rnd.nextInt(capPerDie + 1);
+                        uniformLen = 1 + rnd.nextInt(8192);
+                    }
+                    si = uniformS;
+                    ki = si * uniformLen;
+                }
+                case 3 -> {
+                    si = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(capPerDie + 1);
+                    ki = rnd.nextInt(4) == 0 ? 0 : (long) si * rnd.nextInt(8192);
+                }
+                default -> {
+                    si = rnd.nextInt(4 * capPerDie + 1);
+                    ki = rnd.nextLong(kvCap + 1);
+                }
+            }
+            s[i] = si;
+            k[i] = Math.min(ki, kvCap);
+        }
+    }
+
+    private static long mix(long h, long x) {
+        h ^= x;
+        h *= 0x100000001b3L;
+        return h ^ (h >>> 29);
+    }
+}
