@@ -101,6 +101,26 @@ final class DecodeOperators {
         return t <= 0 ? 0 : roof(attnFlopsPerQueryKey * q * kvSum, attnRate * frac, kvSum * kvBytesPerTokenPerLayer, hbmBw);
     }
 
+    /** The attention core's compute per KV token of a sequence (all its q query tokens), as {@link #core} forms it. */
+    double coreFlopsPerKvToken() {
+        return attnFlopsPerQueryKey * q;
+    }
+
+    /** The attention core's compute rate at a core share, as {@link #core} forms it. */
+    double coreOpsPerSecond(double frac) {
+        return attnRate * frac;
+    }
+
+    /** KV bytes per token per layer the attention core reads. */
+    double coreKvBytesPerToken() {
+        return kvBytesPerTokenPerLayer;
+    }
+
+    /** The HBM rate the attention core reads KV at. */
+    double hbmBytesPerSecond() {
+        return hbmBw;
+    }
+
     /** Absorbed W_UV (kv_b_proj's type) and o_proj (weight type), fused like the prolog. */
     double out(double t, double frac) {
         return t <= 0 ? 0 : Math.max(t * outSecPerToken / frac, outMemSec);

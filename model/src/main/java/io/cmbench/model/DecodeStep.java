@@ -20,6 +20,8 @@ final class DecodeStep {
             "dense_layer", "mtp", "lm_head", "pipeline_fill_drain");
 
     private final DecodeOperators operators;
+    /** Each die's attention stream at this step's core share (two microbatches: the attention cores; one: all). */
+    private final AttentionStream attention;
     private final MemoryPlan memory;
     private final Calibration cal;
     private final int nMb;
@@ -64,6 +66,7 @@ final class DecodeStep {
         pDense = m.denseFfnParams();
         pMtpProj = m.mtpProjParams();
         pVocab = m.vocabParams();
+        attention = new AttentionStream(operators, nMb == 2 ? fracA : 1.0, q, memory.decodeBatchCapPerNpu);
     }
 
     /** Full breakdown of one decode step. */
@@ -113,8 +116,8 @@ final class DecodeStep {
                     a1 = prevA1;
                     a2 = prevA2;
                 } else {
-                    a1 = operators.attn(ta, ka, fracA);
-                    a2 = operators.attn(tb, k - ka, fracA);
+                    a1 = attention.seconds(sa, ka);
+                    a2 = attention.seconds(sb, k - ka);
                     prevS = s;
                     prevK = k;
                     prevA1 = a1;
@@ -135,7 +138,7 @@ final class DecodeStep {
                 if (s == prevS && k == prevK) {
                     a = prevA1;
                 } else {
-                    a = operators.attn(t, k, 1.0);
+                    a = attention.seconds(s, k);
                     prevS = s;
                     prevK = k;
                     prevA1 = a;
