@@ -20,7 +20,8 @@ import io.cmbench.model.ServingCostModel;
 
 /**
  * Cost of one {@code decodeStepMicros} call for the EP320 deployment (320 dies) at batch 96 per NPU —
- * the emulation makes this call on every engine step. Target: under 20 µs.
+ * the emulation makes this call on every engine step (twice over the dies under the adaptive microbatch policy: once
+ * per policy). Target: under 5 µs, allocation-free ({@code -prof gc}).
  *
  * <p>Run (not part of {@code mvn verify}; see docs/MODEL.md):
  * <pre>
