@@ -5,7 +5,6 @@ import static io.cmbench.report.Fmt.esc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +24,7 @@ public final class CapacityReport {
         boolean plan = root.has("candidates");
         StringBuilder b = new StringBuilder(64 * 1024);
         String title = (plan ? "cmbench plan — " : "cmbench capacity — ") + dir.toAbsolutePath().normalize().getFileName();
-        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(ReportHtml.resource("report.css"))
-                .append("</style>\n<script>\n").append(ReportHtml.resource("report-errors.js")).append("</script>\n</head>\n<body>\n");
+        ReportPage.open(b, title);
         b.append("<header><h1>").append(plan ? "cmbench plan" : "cmbench capacity").append("</h1><p class=\"sub\">")
                 .append(esc(dir.toAbsolutePath().normalize().toString())).append(" · SLO ").append(esc(root.path("slo").asText()))
                 .append(" at attainment ≥ ").append(esc(root.path("attainment_target").asText())).append("</p></header>\n<main>\n");
@@ -39,12 +35,9 @@ public final class CapacityReport {
         }
         b.append("</main>\n<footer><p>Definitions: docs/CAPACITY.md of cmbench. Attainment = the fraction of the steady"
                         + " state's completed requests meeting both bounds; each probed rate is a scenario serving its share of"
-                        + " one Poisson traffic. Model = the cost model's bracket.</p>")
-                .append("<p id=\"report-check\" data-status=\"pending\">page self-check did not run</p></footer>\n");
-        b.append("<script>\n").append(ReportHtml.resource("report-check.js")).append("</script>\n</body>\n</html>\n");
-        Path out = dir.resolve("report.html");
-        Files.writeString(out, b.toString());
-        return out;
+                        + " one Poisson traffic. Model = the cost model's bracket.</p>");
+        ReportPage.close(b);
+        return ReportPage.write(dir.resolve("report.html"), b.toString(), ".capacity-");
     }
 
     private static void capacitySection(StringBuilder b, JsonNode r, String heading) {

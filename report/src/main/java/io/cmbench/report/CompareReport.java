@@ -3,11 +3,7 @@ package io.cmbench.report;
 import static io.cmbench.report.Fmt.esc;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,21 +23,7 @@ public final class CompareReport {
     /** Writes the comparison of {@code measuredDir} with {@code emulatedDir} to {@code out} and returns {@code out}. */
     public static Path write(Path measuredDir, Path emulatedDir, Path out) throws IOException {
         String html = render(RunData.load(measuredDir), RunData.load(emulatedDir));
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, ".compare-", ".html.tmp");
-        try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            try { // a temp file is owner-only; a report is meant to be shared
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: keep the default
-            }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return out;
+        return ReportPage.write(out, html, ".compare-");
     }
 
     static String render(RunData measured, RunData emulated) {
@@ -50,11 +32,7 @@ public final class CompareReport {
         List<String> slos = new ArrayList<>(measured.sloNames());
         slos.retainAll(emulated.sloNames());
         StringBuilder b = new StringBuilder(128 * 1024);
-        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>cmbench comparison — measured vs emulated</title>\n<style>\n")
-                .append(ReportHtml.resource("report.css")).append("</style>\n<script>\n")
-                .append(ReportHtml.resource("report-errors.js")).append("</script>\n</head>\n<body>\n");
+        ReportPage.open(b, "cmbench comparison — measured vs emulated");
         b.append("<header><h1>cmbench comparison</h1><p class=\"sub\">measured: ")
                 .append(esc(measured.dir().toAbsolutePath().normalize().toString())).append(" · emulated: ")
                 .append(esc(emulated.dir().toAbsolutePath().normalize().toString())).append(" · SLOs ")
@@ -65,9 +43,8 @@ public final class CompareReport {
         ComparisonSections.distributions(b, sides);
         ComparisonSections.goodputPerWindow(b, sides, slos);
         b.append("</main>\n<footer><p>Definitions: docs/METRICS.md of cmbench; the measured run's input: docs/INGEST.md. "
-                + "Figures over each run's steady state; percentiles from exactly merged HdrHistograms.</p>")
-                .append("<p id=\"report-check\" data-status=\"pending\">page self-check did not run</p></footer>\n");
-        b.append("<script>\n").append(ReportHtml.resource("report-check.js")).append("</script>\n</body>\n</html>\n");
+                + "Figures over each run's steady state; percentiles from exactly merged HdrHistograms.</p>");
+        ReportPage.close(b);
         return b.toString();
     }
 }

@@ -3,11 +3,7 @@ package io.cmbench.report;
 import static io.cmbench.report.Fmt.esc;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Turns a run's output directory into one self-contained HTML file: inline CSS, charts as inline SVG,
@@ -37,21 +33,7 @@ public final class ReportWriter {
     public static Path write(Path runDir, Path out) throws IOException {
         RunData data = RunData.load(runDir);
         String html = render(data);
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, ".report-", ".html.tmp");
-        try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            try { // a temp file is owner-only; a report is meant to be shared
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: keep the default
-            }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return out;
+        return ReportPage.write(out, html, ".report-");
     }
 
     // ------------------------------------------------------------------------------------------ page
@@ -59,10 +41,7 @@ public final class ReportWriter {
     static String render(RunData d) {
         StringBuilder b = new StringBuilder(256 * 1024);
         String title = "cmbench report — " + d.dir().toAbsolutePath().normalize().getFileName();
-        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(ReportHtml.resource("report.css"))
-                .append("</style>\n<script>\n").append(ReportHtml.resource("report-errors.js")).append("</script>\n</head>\n<body>\n");
+        ReportPage.open(b, title);
         b.append("<header><h1>cmbench report</h1><p class=\"sub\">")
                 .append(esc(d.dir().toAbsolutePath().normalize().toString())).append(" · ")
                 .append(d.scenarios().size()).append(d.scenarios().size() == 1 ? " scenario" : " scenarios")
@@ -77,9 +56,8 @@ public final class ReportWriter {
         b.append("</main>\n<footer><p>Definitions: docs/METRICS.md of cmbench. Per NPU = per NPU package. Steady state = "
                 + "the windows left after the warm-up and drain windows (shaded grey in the time series); headline "
                 + "figures and percentiles are over the steady state, percentiles from exactly merged HdrHistograms. "
-                + "Published figures are reference annotations only.</p>")
-                .append("<p id=\"report-check\" data-status=\"pending\">page self-check did not run</p></footer>\n");
-        b.append("<script>\n").append(ReportHtml.resource("report-check.js")).append("</script>\n</body>\n</html>\n");
+                + "Published figures are reference annotations only.</p>");
+        ReportPage.close(b);
         return b.toString();
     }
 }
