@@ -2,19 +2,11 @@ package io.cmbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cmbench.jobs.SloSpec;
-import io.cmbench.loadgen.WorkloadArgument;
-import io.cmbench.model.capacity.CapacityBracket;
 import io.cmbench.model.capacity.PoolSplit;
-import io.cmbench.model.capacity.SloBounds;
-import io.cmbench.model.capacity.WorkloadShape;
 import io.cmbench.model.spec.SpecLoader;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,7 +75,7 @@ final class CapacityCommand implements Callable<Integer> {
             System.setProperty(CommandErrors.LOG_FILE_PROPERTY, dir.path().resolve("cmbench.log").toString());
             // the run's own copy of a re-cut deployment, so the directory holds everything it ran
             target = common.target(spec, deployment, split, batchPerNpu, c, dir.path());
-            PrintStream say = common.json ? new PrintStream(PrintStream.nullOutputStream()) : System.out;
+            PrintStream say = common.progress();
             Map<String, Object> result = CapacityRun.measure(target, c, common, dir.path(), say);
             JSON.writeValue(dir.path().resolve("capacity.json").toFile(), result);
             Path report = io.cmbench.report.CapacityReport.write(dir.path(), "capacity.json");

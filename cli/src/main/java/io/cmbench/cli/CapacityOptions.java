@@ -54,6 +54,11 @@ final class CapacityOptions {
             description = "Also write each stage's completions.jsonl, one line per request and probed rate.")
     boolean perRequest;
 
+    /** Where progress goes: the terminal, or nowhere when the result is printed as JSON. */
+    java.io.PrintStream progress() {
+        return json ? new java.io.PrintStream(java.io.PrintStream.nullOutputStream()) : System.out;
+    }
+
     /** What the checks established: the SLO, its bounds, the workload's shape and, for a workload, its YAML. */
     record Checked(SloSpec slo, SloBounds bounds, WorkloadShape shape, String workloadYaml, String workloadLabel,
                    long longestTokens) {}

@@ -5,10 +5,8 @@ import io.cmbench.model.CostModels;
 import io.cmbench.model.DecodeCapacity;
 import io.cmbench.model.DecodeResult;
 import io.cmbench.model.PoolLayout;
-import io.cmbench.model.PrefillResult;
 import io.cmbench.model.RooflineCostModel;
 import io.cmbench.model.ScenarioSpec;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -57,11 +55,7 @@ record PaperOperatingPoint(double requestsPerSecond, double requestLifetimeSecon
         PoolLayout l = m.layout();
         int cap = l.decodeBatchCapPerNpu();
         DecodeResult d = m.decodeUniform(cap, promptTokens + outputTokens / 2);
-        int perBatch = Math.max(1, l.prefillTokenBudgetPerInstance() / promptTokens);
-        int[] prompts = new int[perBatch];
-        Arrays.fill(prompts, promptTokens);
-        PrefillResult p = m.prefill(prompts, new int[perBatch]);
-        double prefillRate = perBatch * l.prefillInstances() / (p.batchMicros() / 1e6);
+        double prefillRate = io.cmbench.model.capacity.UniformPrefill.saturationRequestsPerSec(m, promptTokens, 0);
         double rate = OVERLOAD * DecodeCapacity.requestsPerSecond(m, cap, promptTokens, outputTokens);
         return new PaperOperatingPoint(rate, outputTokens * d.tpotMicros() / 1e6, cap, l.decodeNpus(), d.tpotMicros() / 1e3,
                 prefillRate, l.prefillInstances() * l.prefillNpusPerInstance(),

@@ -70,7 +70,7 @@ final class PlanCommand implements Callable<Integer> {
         Path scratch = Files.createTempDirectory("cmbench-plan");
         try (RunDirectory dir = RunDirectory.claim(out, Path.of("runs"), "plan-")) {
             System.setProperty(CommandErrors.LOG_FILE_PROPERTY, dir.path().resolve("cmbench.log").toString());
-            PrintStream say = common.json ? new PrintStream(PrintStream.nullOutputStream()) : System.out;
+            PrintStream say = common.progress();
             SplitMenu.Ranking ranking = SplitMenu.rank(deployment, npus, common.calibration, c.shape(), c.bounds(), scratch);
             if (ranking.options().isEmpty()) {
                 throw InputChecks.error(spec, "--npus", "no split of the menu meets " + c.slo().name() + " at any rate"

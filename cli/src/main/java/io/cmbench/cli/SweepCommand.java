@@ -8,7 +8,6 @@ import io.cmbench.model.Calibration;
 import io.cmbench.model.CostModels;
 import io.cmbench.model.DecodeResult;
 import io.cmbench.model.PoolLayout;
-import io.cmbench.model.PrefillResult;
 import io.cmbench.model.RooflineCostModel;
 import io.cmbench.model.ScenarioSpec;
 import io.cmbench.model.SloSearch;
@@ -222,15 +221,12 @@ final class SweepCommand implements Callable<Integer> {
     /** Saturate the prefill pool: full batches of the token budget back to back. */
     private Load prefillLoad() {
         RooflineCostModel m = model(0);
-        PoolLayout layout = m.layout();
-        int perBatch = Math.max(1, layout.prefillTokenBudgetPerInstance() / promptTokens);
-        int[] prompts = new int[perBatch];
-        java.util.Arrays.fill(prompts, promptTokens);
-        PrefillResult p = m.prefill(prompts, new int[perBatch]);
-        double batchSeconds = p.batchMicros() / 1e6;
-        double capacity = perBatch * layout.prefillInstances() / batchSeconds;
+        int perBatch = io.cmbench.model.capacity.UniformPrefill.fullBatchRequests(m, promptTokens);
+        double batchSeconds = io.cmbench.model.capacity.UniformPrefill.batchMicros(m, perBatch, promptTokens, 0) / 1e6;
+        double capacity = perBatch * m.layout().prefillInstances() / batchSeconds;
         return new Load(overload * capacity, Math.max(1, 4 * batchSeconds));
     }
+
 
     private Map<String, Object> decodeResult(EmbeddedRun.Result r, List<Integer> caps, List<SloSpec> sloSpecs) {
         List<Map<String, Object>> points = new ArrayList<>();

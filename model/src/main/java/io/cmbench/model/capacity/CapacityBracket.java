@@ -4,7 +4,6 @@ import io.cmbench.model.DecodeCapacity;
 import io.cmbench.model.PoolLayout;
 import io.cmbench.model.RooflineCostModel;
 import io.cmbench.model.SloSearch;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -59,11 +58,11 @@ public record CapacityBracket(double prefillRequestsPerSec, double prefillSatura
         int cached = (int) Math.round(w.meanCachedTokens());
         int output = (int) Math.round(w.meanOutputTokens());
         double kv = m.kvTransferMicros(prompt + 1);
-        int maxPerBatch = Math.max(1, layout.prefillTokenBudgetPerInstance() / prompt);
+        int maxPerBatch = UniformPrefill.fullBatchRequests(m, prompt);
         double batchLimitMicros = (slo.ttftBoundMicros() - kv) / (1 + slo.attainment());
-        double saturation = layout.prefillInstances() * maxPerBatch / (batchMicros(m, maxPerBatch, prompt, cached) / 1e6);
+        double saturation = UniformPrefill.saturationRequestsPerSec(m, prompt, cached);
         int n = largestBatchWithin(m, maxPerBatch, prompt, cached, batchLimitMicros);
-        double batchMicros = batchMicros(m, Math.max(1, n), prompt, cached);
+        double batchMicros = UniformPrefill.batchMicros(m, Math.max(1, n), prompt, cached);
         double prefillRate = n == 0 ? 0 : layout.prefillInstances() * n / (batchMicros / 1e6);
 
         SloSearch.Result d = SloSearch.maxBatchFixed(m, slo.tpotBoundMicros() / 1e3, prompt, output);
@@ -98,20 +97,12 @@ public record CapacityBracket(double prefillRequestsPerSec, double prefillSatura
         int hi = maxPerBatch;
         while (lo < hi) {   // batch time grows with the batch: the largest n with T(n) <= limit
             int mid = (lo + hi + 1) / 2;
-            if (batchMicros(m, mid, prompt, cached) <= limitMicros) {
+            if (UniformPrefill.batchMicros(m, mid, prompt, cached) <= limitMicros) {
                 lo = mid;
             } else {
                 hi = mid - 1;
             }
         }
         return lo;
-    }
-
-    private static double batchMicros(RooflineCostModel m, int n, int prompt, int cached) {
-        int[] prompts = new int[n];
-        int[] hits = new int[n];
-        Arrays.fill(prompts, prompt);
-        Arrays.fill(hits, cached);
-        return m.prefill(prompts, hits).batchMicros();
     }
 }
