@@ -1,10 +1,12 @@
 package io.cmbench.jobs;
 
+import io.cmbench.jobs.emulation.ContextCacheFunction;
 import io.cmbench.jobs.emulation.DecodePoolFunction;
-import io.cmbench.jobs.emulation.DecodeRouterFunction;
+import io.cmbench.jobs.emulation.EmulationKeys;
+import io.cmbench.jobs.emulation.InstanceRouterFunction;
 import io.cmbench.jobs.emulation.KvTransferFunction;
+import io.cmbench.jobs.emulation.PrefillInstanceFunction;
 import io.cmbench.jobs.emulation.PrefillOnlyCompletion;
-import io.cmbench.jobs.emulation.PrefillPoolFunction;
 import io.cmbench.jobs.emulation.RequestJob;
 import io.cmbench.jobs.emulation.Stages;
 import io.cmbench.jobs.emulation.DuplicateRequestIds;
@@ -45,11 +47,14 @@ import org.apache.avro.specific.SpecificRecordBase;
  * batching) on a hardware cost model, per scenario, in event time = simulated time.
  *
  * <p>Stages (FULL mode): validate (the source has already judged the run's time horizon, and lateness and lead within
- * each partition) → one request per id (keyed by request id) → fan-out to scenarios → prefill side keyed by scenario
- * (context cache, least-loaded or round-robin routing, every prefill instance's batching; see
- * {@link PrefillPoolFunction} for why these share a key) → KV transfer → decode pool keyed by (scenario, decode instance). DECODE_ONLY: validate → one per id → fan-out →
- * decode router keyed by scenario → decode pool. PREFILL_ONLY: validate → one per id → fan-out → prefill side →
- * one-token completions.
+ * each partition) → one request per id (keyed by request id) → fan-out to scenarios (and the fleet's supernode, a
+ * stateless hash) → context cache keyed by (scenario, supernode, cache shard) ({@link ContextCacheFunction}: why its
+ * write-backs become visible after a declared delay) → router keyed by (scenario, supernode)
+ * ({@link InstanceRouterFunction}: prefill and decode instance) → prefill keyed by (scenario, prefill instance) → KV
+ * transfer → decode pool keyed by (scenario, decode instance). DECODE_ONLY: validate → one per id → fan-out → router →
+ * decode pool. PREFILL_ONLY: validate → one per id → fan-out → cache → router → prefill → one-token completions. Every
+ * keyed stage's keys are spread evenly over the subtasks ({@link EmulationKeys}), so one scenario's work spreads over
+ * the parallelism as far as it has shards, supernodes and instances.
  *
  * <p>Time: Flink timestamps, watermarks and timers carry simulated MICROSECONDS directly (a Flink "millisecond" is
  * a simulated µs). Nothing in the results depends on the wall clock. Every stage buffers its arrivals in keyed
@@ -91,29 +96,27 @@ public final class ServingEmulationJob {
                 .union(unique.getSideOutput(Stages.DEAD_LETTERS), jobs.getSideOutput(Stages.DEAD_LETTERS));
         TypeInformation<Completion> completionType = AvroTypeInfo.forClass(Completion.class);
 
+        EmulationKeys keys = EmulationKeys.of(scenarios, costModels, JobSettings.MAX_PARALLELISM);
         DataStream<Completion> completions;
         DataStream<EngineStep> steps;
         switch (cfg.mode()) {
             case PREFILL_ONLY -> {
-                SingleOutputStreamOperator<RequestJob> prefilled = prefill(jobs, cfg, costModels);
+                SingleOutputStreamOperator<RequestJob> prefilled = prefill(jobs, cfg, costModels, keys);
                 steps = prefilled.getSideOutput(Stages.STEPS);
                 completions = prefilled.map(new PrefillOnlyCompletion(scenarios, costModels), completionType)
                         .name("prefill-completions").uid("prefill-completions");
             }
             case DECODE_ONLY -> {
-                DataStream<RequestJob> routed = jobs.keyBy(RequestJob::scenarioKey, Types.LONG)
-                        .process(new DecodeRouterFunction(scenarios, cfg.policiesList(), costModels), Stages.JOB_TYPE)
-                        .name("decode-router").uid("decode-router").setMaxParallelism(JobSettings.MAX_PARALLELISM);
-                SingleOutputStreamOperator<Completion> decoded = decode(routed, cfg, costModels);
+                SingleOutputStreamOperator<Completion> decoded = decode(route(jobs, cfg, costModels, keys), cfg, costModels, keys);
                 steps = decoded.getSideOutput(Stages.STEPS);
                 completions = decoded;
             }
             default -> {
-                SingleOutputStreamOperator<RequestJob> prefilled = prefill(jobs, cfg, costModels);
+                SingleOutputStreamOperator<RequestJob> prefilled = prefill(jobs, cfg, costModels, keys);
                 DataStream<RequestJob> transferred = prefilled
                         .map(new KvTransferFunction(scenarios, costModels), Stages.JOB_TYPE)
                         .name("kv-transfer").uid("kv-transfer");
-                SingleOutputStreamOperator<Completion> decoded = decode(transferred, cfg, costModels);
+                SingleOutputStreamOperator<Completion> decoded = decode(transferred, cfg, costModels, keys);
                 steps = prefilled.getSideOutput(Stages.STEPS).union(decoded.getSideOutput(Stages.STEPS));
                 completions = decoded;
             }
@@ -121,16 +124,27 @@ public final class ServingEmulationJob {
         return new EmulationStreams(completions, steps, deadLetters);
     }
 
+    /** Context cache → supernode router → prefill instances. */
     private static SingleOutputStreamOperator<RequestJob> prefill(DataStream<RequestJob> jobs, EmulationJobConfig cfg,
-                                                                  CostModelFactory costModels) {
-        return jobs.keyBy(RequestJob::scenarioKey, Types.LONG)
-                .process(new PrefillPoolFunction(cfg.scenarios(), cfg.policiesList(), costModels, cfg.mode()), Stages.JOB_TYPE)
-                .name("prefill-pool").uid("prefill-pool").setMaxParallelism(JobSettings.MAX_PARALLELISM);
+                                                                  CostModelFactory costModels, EmulationKeys keys) {
+        DataStream<RequestJob> looked = jobs.keyBy(keys.cacheShard(), Types.LONG)
+                .process(new ContextCacheFunction(cfg.scenarios(), cfg.policiesList(), costModels), Stages.JOB_TYPE)
+                .name("context-cache").uid("context-cache").setMaxParallelism(JobSettings.MAX_PARALLELISM);
+        return route(looked, cfg, costModels, keys).keyBy(keys.prefillInstance(), Types.LONG)
+                .process(new PrefillInstanceFunction(cfg.scenarios(), costModels, cfg.mode()), Stages.JOB_TYPE)
+                .name("prefill-instance").uid("prefill-instance").setMaxParallelism(JobSettings.MAX_PARALLELISM);
+    }
+
+    private static DataStream<RequestJob> route(DataStream<RequestJob> jobs, EmulationJobConfig cfg,
+                                                CostModelFactory costModels, EmulationKeys keys) {
+        return jobs.keyBy(keys.supernodeRouter(), Types.LONG)
+                .process(new InstanceRouterFunction(cfg.scenarios(), cfg.policiesList(), costModels, cfg.mode()), Stages.JOB_TYPE)
+                .name("router").uid("router").setMaxParallelism(JobSettings.MAX_PARALLELISM);
     }
 
     private static SingleOutputStreamOperator<Completion> decode(DataStream<RequestJob> jobs, EmulationJobConfig cfg,
-                                                                 CostModelFactory costModels) {
-        return jobs.keyBy(RequestJob::decodeKey, Types.LONG)
+                                                                 CostModelFactory costModels, EmulationKeys keys) {
+        return jobs.keyBy(keys.decodeInstance(), Types.LONG)
                 .process(new DecodePoolFunction(cfg.scenarios(), costModels, cfg.mode(), cfg.seed()),
                         AvroTypeInfo.forClass(Completion.class))
                 .name("decode-pool").uid("decode-pool").setMaxParallelism(JobSettings.MAX_PARALLELISM);

@@ -11,6 +11,8 @@ package io.cmbench.model;
  * @param diesPerNpu dies per NPU package (DP ranks of a decode instance = NPUs x dies)
  * @param decodeBatchCapPerNpu max concurrent sequences per NPU in a decode instance
  * @param kvCacheTokensPerDie max KV tokens a decode die can hold (memory cap)
+ * @param supernodes supernodes of the fleet; instance counts above are the fleet's totals, instance i of a pool
+ *     lives on supernode i / (instances / supernodes)
  */
 public record PoolLayout(
         int prefillInstances,
@@ -20,7 +22,24 @@ public record PoolLayout(
         int decodeNpusPerInstance,
         int diesPerNpu,
         int decodeBatchCapPerNpu,
-        long kvCacheTokensPerDie) {
+        long kvCacheTokensPerDie,
+        int supernodes) {
+
+    /** One supernode. */
+    public PoolLayout(int prefillInstances, int prefillNpusPerInstance, int prefillTokenBudgetPerInstance,
+                      int decodeInstances, int decodeNpusPerInstance, int diesPerNpu, int decodeBatchCapPerNpu,
+                      long kvCacheTokensPerDie) {
+        this(prefillInstances, prefillNpusPerInstance, prefillTokenBudgetPerInstance, decodeInstances,
+                decodeNpusPerInstance, diesPerNpu, decodeBatchCapPerNpu, kvCacheTokensPerDie, 1);
+    }
+
+    public int prefillInstancesPerSupernode() {
+        return prefillInstances / supernodes;
+    }
+
+    public int decodeInstancesPerSupernode() {
+        return decodeInstances / supernodes;
+    }
 
     public int prefillNpus() {
         return prefillInstances * prefillNpusPerInstance;

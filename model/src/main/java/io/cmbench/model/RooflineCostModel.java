@@ -81,8 +81,9 @@ public final class RooflineCostModel implements ServingCostModel {
 
         var p = dep.prefill();
         int budget = (int) Math.min(Integer.MAX_VALUE, (long) p.batchTokensPerNpu() * p.npusPerInstance());
-        layout = new PoolLayout(p.instances(), p.npusPerInstance(), budget, d.instances(), d.npusPerInstance(),
-                hw.diesPerNpu(), memory.decodeBatchCapPerNpu, memory.kvCacheTokensPerDie);
+        int fleet = dep.supernodes();
+        layout = new PoolLayout(p.instances() * fleet, p.npusPerInstance(), budget, d.instances() * fleet, d.npusPerInstance(),
+                hw.diesPerNpu(), memory.decodeBatchCapPerNpu, memory.kvCacheTokensPerDie, fleet);
     }
 
     /** The same hardware and model on a variant of the deployment (its own default decode switches). */

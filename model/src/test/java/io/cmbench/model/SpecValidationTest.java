@@ -110,6 +110,54 @@ class SpecValidationTest {
     }
 
     @Test
+    void aFleetRepeatsItsBasesPoolsOnEverySupernode() {
+        var base = SpecLoader.deployment("cloudmatrix-infer");
+        var fleet = SpecLoader.deployment("cloudmatrix-infer-fleet");
+        assertThat(base.supernodes()).isEqualTo(1);
+        assertThat(fleet.supernodes()).isEqualTo(8);
+        assertThat(fleet.decode()).isEqualTo(base.decode());
+        assertThat(fleet.prefill()).isEqualTo(base.prefill());
+        var layout = new RooflineCostModel(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1"), fleet, 0, null).layout();
+        assertThat(layout.supernodes()).isEqualTo(8);
+        assertThat(layout.prefillInstances()).isEqualTo(48);
+        assertThat(layout.prefillInstancesPerSupernode()).isEqualTo(6);
+        assertThat(layout.decodeInstances()).isEqualTo(8);
+        assertThat(layout.decodeNpus()).isEqualTo(8 * 160);
+    }
+
+    @Test
+    void aFleetWhosePoolsDoNotFitOneSupernodeIsRefused() {
+        // 6 x 16 prefill + 2 x 160 decode = 416 NPUs on every supernode, which has 384
+        var d = TestSpecs.deployment(replaceOnce(DEP, "  instances: 1\n", "  instances: 2\n") + "supernodes: 4\n");
+        assertThatThrownBy(() -> d.validateAgainst(SpecLoader.profile("cloudmatrix384"), SpecLoader.model("deepseek-r1")))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("decode.npus_per_instance")
+                .hasMessageContaining("416 NPUs per supernode")
+                .hasMessageContaining("4 supernodes");
+        assertThatThrownBy(() -> TestSpecs.deployment(DEP + "supernodes: 0\n")).hasMessageContaining("supernodes");
+        assertThatThrownBy(() -> TestSpecs.deployment(DEP + "supernodes: 257\n")).hasMessageContaining("supernodes")
+                .hasMessageContaining("at most 256");
+    }
+
+    @Test
+    void aDeploymentWrittenAsAVariantMayChangeOnlyItsNameDescriptionAndSupernodes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path ok = java.nio.file.Files.writeString(dir.resolve("two.yaml"), "base: cloudmatrix-infer\nname: two\nsupernodes: 2\n");
+        assertThat(SpecLoader.deployment(ok.toString()).supernodes()).isEqualTo(2);
+        assertThat(SpecLoader.deployment(ok.toString()).name()).isEqualTo("two");
+        java.nio.file.Path other = java.nio.file.Files.writeString(dir.resolve("other.yaml"),
+                "base: cloudmatrix-infer\nname: other\nmtp:\n  enabled: false\n");
+        assertThatThrownBy(() -> SpecLoader.deployment(other.toString())).isInstanceOf(SpecException.class)
+                .hasMessageContaining("other.yaml").hasMessageContaining("mtp");
+        java.nio.file.Path unknown = java.nio.file.Files.writeString(dir.resolve("unknown.yaml"), "base: nonesuch\nsupernodes: 2\n");
+        assertThatThrownBy(() -> SpecLoader.deployment(unknown.toString())).hasMessageContaining("base")
+                .hasMessageContaining("nonesuch");
+        java.nio.file.Path zero = java.nio.file.Files.writeString(dir.resolve("zero.yaml"), "base: cloudmatrix-infer\nsupernodes: 0\n");
+        assertThatThrownBy(() -> SpecLoader.deployment(zero.toString())).hasMessageContaining("zero.yaml:2")
+                .hasMessageContaining("supernodes");
+    }
+
+    @Test
     void epDegreeMustMatchDies() {
         var d = SpecLoader.deployment("cloudmatrix-infer");
         // cloudmatrix-infer needs 2 dies per NPU (EP320 on 160 NPUs); an H800 has one

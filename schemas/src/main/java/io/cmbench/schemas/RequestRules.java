@@ -71,7 +71,7 @@ public final class RequestRules {
             return new Violation("prefixBlockTokens", "must be >= 1 when prefixBlocks is not empty, got 0");
         }
         // Each block must start inside the prompt; the last may be partial, as in Mooncake traces (hash ids =
-        // ceil(prompt / block)). The cache never counts more than the prompt as hit (PrefillPoolFunction).
+        // ceil(prompt / block)). The cache never counts more than the prompt as hit (ContextCacheFunction).
         long covered = (long) (n - 1) * r.getPrefixBlockTokens(); // int x int: cannot overflow a long
         if (n > 0 && covered >= r.getPromptTokens()) {
             return new Violation("prefixBlocks", n + " blocks of " + r.getPrefixBlockTokens()

@@ -3,9 +3,9 @@ package io.cmbench.jobs.emulation;
 import org.apache.flink.api.common.state.MapState;
 
 /**
- * The EMS context cache of one scenario: content-addressed prefix blocks with a capacity in KV tokens and LRU
- * eviction. Blocks live in a {@link MapState} (block hash → {@link CacheEntry}) that doubles as a doubly linked LRU
- * list; the list ends and the totals live in {@link PrefillPoolState}. Every operation is O(blocks touched), and
+ * One shard of a supernode's EMS context cache ({@link ContextCacheFunction}): content-addressed prefix blocks with
+ * a capacity in KV tokens and LRU eviction. Blocks live in a {@link MapState} (block hash → {@link CacheEntry}) that doubles as a doubly linked LRU
+ * list; the list ends and the totals live in {@link CacheShardState}. Every operation is O(blocks touched), and
  * works on any state backend (entries are written back after every change).
  *
  * <p>Semantics (the oracle test re-implements them):
@@ -14,7 +14,7 @@ import org.apache.flink.api.common.state.MapState;
  *       block counts only if every block before it is a hit. The hit blocks are refreshed, the last one first, so
  *       that the first block of a prefix is the most recently used and deeper blocks are evicted before their
  *       prefixes;</li>
- *   <li>write-back (at the end of the request's prefill): all of its blocks, last first, are inserted (misses) or
+ *   <li>write-back (when the request's blocks become visible: {@link ContextCacheFunction}): all of its blocks, last first, are inserted (misses) or
  *       refreshed (hits, and blocks another request wrote meanwhile); inserting evicts least recently used blocks
  *       until the new block fits; a block larger than the whole capacity is not cached;</li>
  *   <li>capacity 0 disables the cache (no lookups, no writes).</li>
@@ -28,7 +28,7 @@ final class ContextCache {
     }
 
     /** Number of leading blocks cached now; refreshes them. */
-    int lookup(PrefillPoolState st, long capacity, long[] blocks) throws Exception {
+    int lookup(CacheShardState st, long capacity, long[] blocks) throws Exception {
         if (capacity <= 0 || blocks == null || blocks.length == 0 || st.cachedBlocks == 0) {
             return 0;
         }
@@ -43,7 +43,7 @@ final class ContextCache {
     }
 
     /** Writes a prefilled request's blocks back (last first). */
-    void writeBack(PrefillPoolState st, long capacity, long[] blocks, int blockTokens) throws Exception {
+    void writeBack(CacheShardState st, long capacity, long[] blocks, int blockTokens) throws Exception {
         if (capacity <= 0 || blocks == null || blockTokens <= 0) {
             return;
         }
@@ -64,7 +64,7 @@ final class ContextCache {
         }
     }
 
-    private void touch(PrefillPoolState st, long block, CacheEntry e) throws Exception {
+    private void touch(CacheShardState st, long block, CacheEntry e) throws Exception {
         if (!e.hasPrev) {
             return; // already the most recently used
         }
@@ -72,7 +72,7 @@ final class ContextCache {
         pushFront(st, block, e);
     }
 
-    private void unlink(PrefillPoolState st, CacheEntry e) throws Exception {
+    private void unlink(CacheShardState st, CacheEntry e) throws Exception {
         if (e.hasPrev) {
             CacheEntry p = entries.get(e.prev);
             p.next = e.next;
@@ -91,7 +91,7 @@ final class ContextCache {
         }
     }
 
-    private void pushFront(PrefillPoolState st, long block, CacheEntry e) throws Exception {
+    private void pushFront(CacheShardState st, long block, CacheEntry e) throws Exception {
         e.hasPrev = false;
         e.prev = 0;
         if (st.cachedBlocks == 0) { // inserting into an empty list (a touched block always has a head before it)
@@ -110,7 +110,7 @@ final class ContextCache {
         entries.put(block, e);
     }
 
-    private void evictTail(PrefillPoolState st) throws Exception {
+    private void evictTail(CacheShardState st) throws Exception {
         long block = st.lruTail;
         CacheEntry e = entries.get(block);
         entries.remove(block);

@@ -14,10 +14,11 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Fans every valid, unique request out to each scenario that serves it (its traffic share), with its prefix blocks (the context cache's input), and
- * dead-letters it for a scenario whose decode die can never hold it. Instances are chosen downstream by the
- * scenario-wide routers ({@link PrefillPoolFunction}, {@link DecodeRouterFunction}), which see the requests in
- * (arrival, requestId) order.
+ * Fans every valid, unique request out to each scenario that serves it (its traffic share), with its prefix blocks
+ * (the context cache's input), and dead-letters it for a scenario whose decode die can never hold it. Stateless
+ * choices are made here ({@link FleetRouting}): the supernode (the fleet's global router) and the cache shard.
+ * Instances are chosen downstream by the supernode's router ({@link InstanceRouterFunction}), which sees its requests
+ * in (arrival, requestId) order.
  */
 public class FanOutToScenarios extends ProcessFunction<Envelope, RequestJob> {
     private static final long serialVersionUID = 1L;
@@ -76,7 +77,9 @@ public class FanOutToScenarios extends ProcessFunction<Envelope, RequestJob> {
             j.promptTokens = r.getPromptTokens();
             j.outputTokens = r.getOutputTokens();
             j.cacheHitTokens = 0;
-            // instances are chosen by the scenario-wide routers downstream
+            j.supernode = FleetRouting.supernodeOf(id, layout.supernodes());
+            j.cacheShard = FleetRouting.cacheShardOf(id, blocks);
+            // instances are chosen by the supernode's router downstream
             j.prefillInstance = -1;
             j.decodeInstance = -1;
             if (blocks != null) {

@@ -8,6 +8,15 @@ public class RequestJob {
     public int promptTokens;
     public int outputTokens;
     public int cacheHitTokens;
+    /** Supernode of the fleet serving the request ({@link FleetRouting#supernodeOf}); 0 with one supernode. */
+    public int supernode;
+    /** Shard of the supernode's context cache holding the request's prefix ({@link FleetRouting#cacheShardOf}). */
+    public int cacheShard;
+    /**
+     * The request's prefill time alone in a batch, its cached prefix excluded (the cost model's estimate, set by the
+     * cache stage): when its blocks become visible in the cache, and the work the router books on its instance.
+     */
+    public long soloPrefillMicros;
     public int prefillInstance = -1;
     public int decodeInstance = -1;
     public long prefillStartMicros = -1;
@@ -30,6 +39,9 @@ public class RequestJob {
         j.promptTokens = promptTokens;
         j.outputTokens = outputTokens;
         j.cacheHitTokens = cacheHitTokens;
+        j.supernode = supernode;
+        j.cacheShard = cacheShard;
+        j.soloPrefillMicros = soloPrefillMicros;
         j.prefillInstance = prefillInstance;
         j.decodeInstance = decodeInstance;
         j.prefillStartMicros = prefillStartMicros;
@@ -42,25 +54,17 @@ public class RequestJob {
         return j;
     }
 
+    /** An (unbalanced) key of a scenario's unit; the job's stages use {@link StageKeys}, which decode the same. */
     public static long key(int scenario, int instance) {
-        return ((long) scenario << 32) | (instance & 0xffffffffL);
+        return StageKeys.key(scenario, instance);
     }
 
     public static int scenarioOf(long key) {
-        return (int) (key >>> 32);
+        return StageKeys.scenarioOf(key);
     }
 
     public static int instanceOf(long key) {
-        return (int) key;
-    }
-
-    /** Key of the scenario-wide stages (prefill pool with its context cache and router; decode router). */
-    public long scenarioKey() {
-        return scenario;
-    }
-
-    public long prefillKey() {
-        return key(scenario, prefillInstance);
+        return StageKeys.unitOf(key);
     }
 
     public long decodeKey() {
@@ -70,7 +74,7 @@ public class RequestJob {
     @Override
     public String toString() {
         return "RequestJob{s=" + scenario + ", id=" + requestId + ", arrival=" + arrivalMicros + ", prompt=" + promptTokens
-                + ", out=" + outputTokens + ", hit=" + cacheHitTokens + ", p=" + prefillInstance + ", d=" + decodeInstance + ", prefill=["
+                + ", out=" + outputTokens + ", hit=" + cacheHitTokens + ", sn=" + supernode + ", p=" + prefillInstance + ", d=" + decodeInstance + ", prefill=["
                 + prefillStartMicros + "," + prefillEndMicros + "], kv=" + kvTransferEndMicros + "}";
     }
 }

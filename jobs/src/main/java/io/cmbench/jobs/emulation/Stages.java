@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.OutputTag;
 
@@ -26,6 +28,20 @@ public final class Stages {
 
     /** Within one timestamp, requests are handled in requestId order. */
     static final Comparator<RequestJob> BY_ID = Comparator.comparing(j -> j.requestId);
+
+    /**
+     * Buffers a request in keyed state under the simulated time it is to be handled at and sets an event-time timer
+     * there: every stage handles its arrivals on timers, in (time, requestId) order, whatever order they came in.
+     */
+    static void buffer(MapState<Long, List<RequestJob>> pending, long at, RequestJob job, TimerService timers) throws Exception {
+        List<RequestJob> list = pending.get(at);
+        if (list == null) {
+            list = new ArrayList<>();
+        }
+        list.add(job);
+        pending.put(at, list);
+        timers.registerEventTimeTimer(at);
+    }
 
     static List<ServingCostModel> costModels(List<ScenarioSpec> scenarios, CostModelFactory factory) {
         List<ServingCostModel> out = new ArrayList<>(scenarios.size());

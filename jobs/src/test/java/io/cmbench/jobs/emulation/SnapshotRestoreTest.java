@@ -60,6 +60,7 @@ class SnapshotRestoreTest {
 
     static RequestJob fresh(int i) {
         RequestJob j = PoolHarnesses.job("r" + (1000 + i), 0, 1, 1);
+        j.cacheShard = i % 2;
         j.prefillInstance = -1;
         j.decodeInstance = -1;
         return j;
@@ -151,28 +152,43 @@ class SnapshotRestoreTest {
     }
 
     @Test
-    void prefillPoolWithItsContextCache() {
+    void contextCacheWithItsPendingWriteBacks() {
         List<Object> in = input(SnapshotRestoreTest::fresh);
         Supplier<KeyedProcessFunction<Long, RequestJob, RequestJob>> fn =
-                () -> new PrefillPoolFunction(ONE_SCENARIO, List.of(CACHED), MODEL.factory(), EmulationMode.FULL);
-        String whole = unchecked(() -> run(fn, RequestJob::scenarioKey, false, false, in, -1));
-        assertThat(whole).contains("hit32").as("the cache was hit");
-        assertRestoreChangesNothing(() -> whole,
-                cut -> unchecked(() -> run(fn, RequestJob::scenarioKey, false, false, in, cut)));
+                () -> new ContextCacheFunction(ONE_SCENARIO, List.of(CACHED), MODEL.factory());
+        KeySelector<RequestJob, Long> shard = j -> RequestJob.key(j.scenario, j.cacheShard);
+        String whole = unchecked(() -> run(fn, shard, false, false, in, -1));
+        assertThat(whole).as("the cache was hit").containsPattern(" hit[1-9]");
+        assertRestoreChangesNothing(() -> whole, cut -> unchecked(() -> run(fn, shard, false, false, in, cut)));
     }
 
     @Test
-    void decodeRouter() {
+    void prefillInstancesWithTheirQueuesAndBatches() {
         List<Object> in = input(i -> {
             RequestJob j = fresh(i);
             j.prefillInstance = i % 2;
+            j.cacheHitTokens = i % 3 == 0 ? 32 : 0;
             return j;
         });
-        Supplier<KeyedProcessFunction<Long, RequestJob, RequestJob>> fn = () -> new DecodeRouterFunction(
-                ONE_SCENARIO, List.of(CACHED), MODEL.factory());
-        String whole = unchecked(() -> run(fn, RequestJob::scenarioKey, false, true, in, -1));
-        assertRestoreChangesNothing(() -> whole,
-                cut -> unchecked(() -> run(fn, RequestJob::scenarioKey, false, true, in, cut)));
+        Supplier<KeyedProcessFunction<Long, RequestJob, RequestJob>> fn =
+                () -> new PrefillInstanceFunction(ONE_SCENARIO, MODEL.factory(), EmulationMode.FULL);
+        KeySelector<RequestJob, Long> instance = j -> RequestJob.key(j.scenario, j.prefillInstance);
+        String whole = unchecked(() -> run(fn, instance, false, false, in, -1));
+        assertRestoreChangesNothing(() -> whole, cut -> unchecked(() -> run(fn, instance, false, false, in, cut)));
+    }
+
+    @Test
+    void router() {
+        List<Object> in = input(i -> {
+            RequestJob j = fresh(i);
+            j.soloPrefillMicros = 50 + i % 7 * 30;
+            return j;
+        });
+        Supplier<KeyedProcessFunction<Long, RequestJob, RequestJob>> fn = () -> new InstanceRouterFunction(
+                ONE_SCENARIO, List.of(CACHED), MODEL.factory(), EmulationMode.FULL);
+        KeySelector<RequestJob, Long> supernode = j -> RequestJob.key(j.scenario, j.supernode);
+        String whole = unchecked(() -> run(fn, supernode, false, false, in, -1));
+        assertRestoreChangesNothing(() -> whole, cut -> unchecked(() -> run(fn, supernode, false, false, in, cut)));
     }
 
     @Test

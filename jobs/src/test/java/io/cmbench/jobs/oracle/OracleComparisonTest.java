@@ -36,15 +36,15 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Flink job against {@link ServingOracle}: identical completions and engine steps, at parallelism 1 and 4, on
- * small scenarios with context-cache hits and evictions, both routing policies, prefill and decode queueing and a
- * saturated decode pool (batch cap and KV capacity binding).
+ * The Flink job against {@link ServingOracle}: identical completions and engine steps, at parallelism 1 to 8, on
+ * small scenarios with context-cache hits and evictions, both routing policies, prefill and decode queueing, a
+ * saturated decode pool (batch cap and KV capacity binding) and a fleet of two supernodes.
  */
 @Tag("integration")
 class OracleComparisonTest {
     @RegisterExtension
     static final MiniClusterExtension MINI = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(8).build());
 
     /**
      * Exact-number model whose decode step depends on per-die batch AND KV (so KV accounting must match too):
@@ -172,6 +172,25 @@ class OracleComparisonTest {
         assertSame(p1, oracle);
         Run p4 = flink(reqs, cfg, MODELS, 4);
         assertSame(p4, oracle);
+    }
+
+    @Test
+    void aFleetOfTwoSupernodesMatchesTheOracleAtParallelism1To8() throws Exception {
+        // per supernode: 3 prefill instances, 2 decode instances
+        CostModelFactory fleet = spec -> new OracleModel(new PoolLayout(6, 2, 6000, 4, 1, 2, spec.decodeBatchCapPerNpu(), 7000, 2));
+        List<RequestEvent> reqs = TestData.requestsWithPrefixes(600, 700, 80, 12, 128, 33);
+        EmulationJobConfig cfg = config(SCENARIOS, EmulationMode.FULL, policies());
+        Run oracle = sorted(new ServingOracle(SCENARIOS, cfg.policiesList(), fleet, EmulationMode.FULL, 7L).run(reqs));
+        List<Completion> lru = oracle.completions().stream().filter(c -> c.getScenario().equals("least-loaded-lru")).toList();
+        assertThat(lru).hasSize(600);
+        assertThat(lru).extracting(Completion::getPrefillInstance).containsOnly(0, 1, 2, 3, 4, 5);
+        assertThat(lru).extracting(Completion::getDecodeInstance).containsOnly(0, 1, 2, 3);
+        // a request's prefill and decode instances are on the same supernode
+        assertThat(lru).allSatisfy(c -> assertThat(c.getPrefillInstance() / 3).isEqualTo(c.getDecodeInstance() / 2));
+        assertThat(lru).filteredOn(c -> c.getCacheHitTokens() > 0).hasSizeGreaterThan(40);
+        for (int parallelism : new int[] {1, 2, 4, 8}) {
+            assertSame(flink(reqs, cfg, fleet, parallelism), oracle);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cmbench.jobs.oracle;
 
 import io.cmbench.jobs.CostModelFactory;
 import io.cmbench.jobs.EmulationMode;
+import io.cmbench.jobs.emulation.FleetRouting;
 import io.cmbench.jobs.emulation.MtpDraw;
 import io.cmbench.model.PoolLayout;
 import io.cmbench.model.ScenarioSpec;
@@ -21,16 +22,17 @@ import java.util.PriorityQueue;
 
 /**
  * An independent, single-threaded discrete-event simulation of the serving emulation's definitions (docs: the
- * class comments of PrefillPoolFunction, ContextCache, DecodeRouter, KvTransferFunction, DecodePoolFunction):
- * one priority queue of events per scenario, plain Java collections (the context cache is an access-ordered
- * {@link LinkedHashMap}), no Flink. It shares only the cost model and the seeded MTP draw with the job.
+ * class comments of FleetRouting, ContextCacheFunction, ContextCache, InstanceRouter, PrefillInstanceFunction,
+ * DecodeRouter, KvTransferFunction, DecodePoolFunction): one priority queue of events per scenario, plain Java
+ * collections (each cache shard is an access-ordered {@link LinkedHashMap}), no Flink. It shares only the cost model,
+ * the seeded MTP draw and the two stateless hashes (supernode, cache shard) with the job.
  *
- * <p>Events at one simulated time run in phase order: prefill batch ends (by instance), arrivals (by requestId),
- * prefill batch starts, decode step ends (by instance), decode entries (by requestId), decode admissions
- * (by instance).
+ * <p>Events at one simulated time run in phase order: cache write-backs (by shard, requestId), prefill batch ends
+ * (by instance), arrivals (by requestId: cache lookup, routing), prefill batch starts, decode step ends (by
+ * instance), decode entries (by requestId), decode admissions (by instance).
  */
 public final class ServingOracle {
-    private static final int BATCH_END = 0, ARRIVAL = 1, PREFILL_START = 2, STEP_END = 3, ENTRY = 4, ADMIT = 5;
+    private static final int WRITE_BACK = 0, BATCH_END = 1, ARRIVAL = 2, PREFILL_START = 3, STEP_END = 4, ENTRY = 5, ADMIT = 6;
     private static final long ONE = 1L << 20;
 
     public record Result(List<Completion> completions, List<EngineStep> steps) {}
@@ -46,6 +48,24 @@ public final class ServingOracle {
         int prefillInstance = -1, decodeInstance = -1, die = -1;
         long prefillStart = -1, prefillEnd = -1, kvEnd = -1, firstToken = -1, admit;
         long kv0, rate, admitStep, finishStep;
+    }
+
+    /** One shard of a supernode's context cache: LRU (access order) with its own capacity. */
+    private static final class Shard {
+        final LinkedHashMap<Long, Integer> blocks = new LinkedHashMap<>(16, 0.75f, true);
+        long tokens;
+    }
+
+    /** A supernode's router: when the work it booked on each prefill instance ends; output tokens sent to each decode. */
+    private static final class Router {
+        final long[] busyUntil;
+        final long[] decodeAssigned;
+        int nextPrefill, nextDecode;
+
+        Router(int prefill, int decode) {
+            busyUntil = new long[prefill];
+            decodeAssigned = new long[decode];
+        }
     }
 
     private static final class Decode {
@@ -96,15 +116,13 @@ public final class ServingOracle {
         // prefill
         final List<ArrayDeque<Req>> queues = new ArrayList<>();
         final List<List<Req>> batches = new ArrayList<>();
-        final long[] batchStart, outstanding;
-        int nextPrefill;
+        final long[] batchStart;
         boolean startScheduled;
-        final LinkedHashMap<Long, Integer> cache = new LinkedHashMap<>(16, 0.75f, true);
-        long cachedTokens;
+        final java.util.Map<Integer, Shard> shards = new java.util.HashMap<>();
+        final long shardCapacity;
+        final List<Router> routers = new ArrayList<>();
         // decode
         final List<Decode> decodes = new ArrayList<>();
-        final long[] decodeAssigned;
-        int nextDecode;
 
         ScenarioRun(int s, List<Completion> completions, List<EngineStep> steps) {
             this.name = scenarios.get(s).name();
@@ -112,6 +130,7 @@ public final class ServingOracle {
             this.layout = model.layout();
             this.policy = policies.get(s);
             this.capacity = policy.resolveContextCacheTokens(model);
+            this.shardCapacity = capacity / ((long) layout.supernodes() * FleetRouting.CACHE_SHARDS);
             this.completions = completions;
             this.steps = steps;
             for (int i = 0; i < layout.prefillInstances(); i++) {
@@ -119,11 +138,12 @@ public final class ServingOracle {
                 batches.add(null);
             }
             batchStart = new long[layout.prefillInstances()];
-            outstanding = new long[layout.prefillInstances()];
             for (int i = 0; i < layout.decodeInstances(); i++) {
                 decodes.add(new Decode());
             }
-            decodeAssigned = new long[layout.decodeInstances()];
+            for (int n = 0; n < layout.supernodes(); n++) {
+                routers.add(new Router(layout.prefillInstancesPerSupernode(), layout.decodeInstancesPerSupernode()));
+            }
         }
 
         void run(List<RequestEvent> requests) {
@@ -142,6 +162,7 @@ public final class ServingOracle {
             while (!events.isEmpty()) {
                 Event e = events.poll();
                 switch (e.phase()) {
+                    case WRITE_BACK -> writeBack(shards.get(e.instance()), e.req().r.getPrefixBlocks(), e.req().r.getPrefixBlockTokens());
                     case ARRIVAL -> arrival(e.time(), e.req());
                     case PREFILL_START -> startBatches(e.time());
                     case BATCH_END -> endBatch(e.time(), e.instance());
@@ -156,38 +177,51 @@ public final class ServingOracle {
         // ---------------- prefill side ----------------
 
         void arrival(long t, Req q) {
+            String id = q.r.getRequestId();
+            int supernode = FleetRouting.supernodeOf(id, layout.supernodes());
+            Router router = routers.get(supernode);
             if (mode == EmulationMode.DECODE_ONLY) {
                 q.prefillStart = q.prefillEnd = q.kvEnd = t;
-                q.decodeInstance = routeDecode(q);
-                events.add(new Event(t, ENTRY, q.r.getRequestId(), 0, q));
+                q.decodeInstance = supernode * layout.decodeInstancesPerSupernode() + routeDecode(router, q);
+                events.add(new Event(t, ENTRY, id, 0, q));
                 return;
             }
             List<Long> blocks = q.r.getPrefixBlocks();
+            long[] blockArray = blocks.isEmpty() ? null : blocks.stream().mapToLong(Long::longValue).toArray();
+            int unit = supernode * FleetRouting.CACHE_SHARDS + FleetRouting.cacheShardOf(id, blockArray);
+            Shard shard = shards.computeIfAbsent(unit, u -> new Shard());
             int h = 0;
-            if (capacity > 0) {
-                while (h < blocks.size() && cache.containsKey(blocks.get(h))) {
+            if (shardCapacity > 0) {
+                while (h < blocks.size() && shard.blocks.containsKey(blocks.get(h))) {
                     h++;
                 }
                 for (int i = h - 1; i >= 0; i--) {
-                    cache.get(blocks.get(i)); // refresh, the first block last (most recent)
+                    shard.blocks.get(blocks.get(i)); // refresh, the first block last (most recent)
                 }
             }
             q.hit = (int) Math.min((long) h * q.r.getPrefixBlockTokens(), q.r.getPromptTokens() - 1L);
-            int inst;
+            long solo = Math.max(1L, model.prefillBatchMicros(new int[] {q.r.getPromptTokens()}, new int[] {q.hit}));
+            if (shardCapacity > 0 && !blocks.isEmpty() && q.r.getPrefixBlockTokens() > 0) {
+                events.add(new Event(t + solo, WRITE_BACK, id, unit, q)); // visible when its solo prefill would end
+            }
+            int local;
             if (policy.prefillRouting() == ScenarioPolicies.Routing.ROUND_ROBIN) {
-                inst = nextPrefill;
-                nextPrefill = (nextPrefill + 1) % queues.size();
+                local = router.nextPrefill;
+                router.nextPrefill = (local + 1) % router.busyUntil.length;
             } else {
-                inst = 0;
-                for (int i = 1; i < queues.size(); i++) {
-                    if (outstanding[i] < outstanding[inst]) {
-                        inst = i;
+                local = 0;
+                for (int i = 1; i < router.busyUntil.length; i++) {
+                    if (Math.max(router.busyUntil[i], t) < Math.max(router.busyUntil[local], t)) {
+                        local = i;
                     }
                 }
             }
-            q.prefillInstance = inst;
-            outstanding[inst] += q.r.getPromptTokens() - q.hit;
-            queues.get(inst).add(q);
+            router.busyUntil[local] = Math.max(router.busyUntil[local], t) + solo;
+            q.prefillInstance = supernode * layout.prefillInstancesPerSupernode() + local;
+            if (mode != EmulationMode.PREFILL_ONLY) {
+                q.decodeInstance = supernode * layout.decodeInstancesPerSupernode() + routeDecode(router, q);
+            }
+            queues.get(q.prefillInstance).add(q);
             schedulePrefillStart(t);
         }
 
@@ -234,13 +268,10 @@ public final class ServingOracle {
                 q.prefillEnd = t;
                 tokens += q.r.getPromptTokens();
                 cached += q.hit;
-                outstanding[i] -= q.r.getPromptTokens() - q.hit;
-                writeBack(q.r.getPrefixBlocks(), q.r.getPrefixBlockTokens());
                 if (mode == EmulationMode.PREFILL_ONLY) {
                     completions.add(completion(q, 1, q.prefillEnd, q.prefillEnd, -1, 0));
                     continue;
                 }
-                q.decodeInstance = routeDecode(q);
                 long transfer = q.r.getOutputTokens() <= 1 ? 0 : Math.max(0L, model.kvTransferMicros(q.r.getPromptTokens() + 1));
                 q.kvEnd = t + transfer;
                 q.firstToken = q.kvEnd;
@@ -253,40 +284,38 @@ public final class ServingOracle {
             schedulePrefillStart(t);
         }
 
-        void writeBack(List<Long> blocks, int blockTokens) {
-            if (capacity <= 0 || blockTokens <= 0) {
-                return;
-            }
+        void writeBack(Shard shard, List<Long> blocks, int blockTokens) {
             for (int i = blocks.size() - 1; i >= 0; i--) {
                 Long b = blocks.get(i);
-                if (cache.containsKey(b)) {
-                    cache.get(b);
-                } else if (blockTokens <= capacity) {
-                    while (cachedTokens + blockTokens > capacity) {
-                        Iterator<java.util.Map.Entry<Long, Integer>> it = cache.entrySet().iterator();
-                        cachedTokens -= it.next().getValue();
+                if (shard.blocks.containsKey(b)) {
+                    shard.blocks.get(b);
+                } else if (blockTokens <= shardCapacity) {
+                    while (shard.tokens + blockTokens > shardCapacity) {
+                        Iterator<java.util.Map.Entry<Long, Integer>> it = shard.blocks.entrySet().iterator();
+                        shard.tokens -= it.next().getValue();
                         it.remove();
                     }
-                    cache.put(b, blockTokens);
-                    cachedTokens += blockTokens;
+                    shard.blocks.put(b, blockTokens);
+                    shard.tokens += blockTokens;
                 }
             }
         }
 
-        int routeDecode(Req q) {
-            int n = decodes.size();
+        /** The supernode's decode instance (local index) for a request, at its arrival. */
+        int routeDecode(Router router, Req q) {
+            int n = router.decodeAssigned.length;
             int chosen = 0;
             if (n > 1 && policy.decodeRouting() == ScenarioPolicies.Routing.ROUND_ROBIN) {
-                chosen = nextDecode;
-                nextDecode = (nextDecode + 1) % n;
+                chosen = router.nextDecode;
+                router.nextDecode = (chosen + 1) % n;
             } else if (n > 1) {
                 for (int i = 1; i < n; i++) {
-                    if (decodeAssigned[i] < decodeAssigned[chosen]) {
+                    if (router.decodeAssigned[i] < router.decodeAssigned[chosen]) {
                         chosen = i;
                     }
                 }
             }
-            decodeAssigned[chosen] += q.r.getOutputTokens();
+            router.decodeAssigned[chosen] += q.r.getOutputTokens();
             return chosen;
         }
 

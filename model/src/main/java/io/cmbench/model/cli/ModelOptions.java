@@ -17,7 +17,7 @@ public final class ModelOptions {
     String model;
 
     @Option(names = "--deployment", paramLabel = "D", defaultValue = "cloudmatrix-infer",
-            description = "deployment name or YAML file (default: ${DEFAULT-VALUE}; shipped: cloudmatrix-infer, deepseek-h800, cann-recipes-a3)")
+            description = "deployment name or YAML file (default: ${DEFAULT-VALUE}; shipped: cloudmatrix-infer, deepseek-h800, cann-recipes-a3, cloudmatrix-infer-fleet)")
     String deployment;
 
     @Option(names = "--calibration", paramLabel = "V", defaultValue = "calibrated",

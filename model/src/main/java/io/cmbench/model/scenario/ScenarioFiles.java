@@ -42,7 +42,7 @@ public final class ScenarioFiles {
     private ScenarioFiles() {}
 
     /** Scenario files on the classpath. */
-    public static final List<String> BUILTIN = List.of("paper", "cm384-vs-h800");
+    public static final List<String> BUILTIN = List.of("paper", "cm384-vs-h800", "fleet");
 
     private static final String[] FIELDS = {"name", "profile", "model", "deployment", "decodeBatchCapPerNpu",
             "prefillRouting", "decodeRouting", "contextCacheTokens", "trafficShare"};

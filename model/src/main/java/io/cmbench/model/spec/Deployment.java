@@ -19,7 +19,11 @@ public record Deployment(
         Decode decode,
         Prefill prefill,
         String kvTransferPlane,
-        String contextCachePlane) {
+        String contextCachePlane,
+        int supernodes) {
+
+    /** Most supernodes a fleet deployment may have (each repeats the deployment's prefill and decode pools). */
+    public static final int MAX_SUPERNODES = 256;
 
     /**
      * Data types. {@code kvBProj}: the MLA up-projection kv_b_proj (W_UK and W_UV; absorbed into the query and the
@@ -47,7 +51,7 @@ public record Deployment(
         Prefill q = new Prefill(p.instances(), p.npusPerInstance(), p.expertParallel(), p.redundantExperts(), p.sharedDedicated(),
                 p.attentionParallelism(), p.attentionTp(), p.batchTokensPerNpu(), microbatches, p.expertLoadImbalance(),
                 p.runtimeReservePerDie(), p.vectorKernels(), p.routingBesideCommunication(), p.stochasticRouting());
-        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, decode, q, kvTransferPlane, contextCachePlane);
+        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, decode, q, kvTransferPlane, contextCachePlane, supernodes);
     }
 
     /**
@@ -63,7 +67,7 @@ public record Deployment(
         Prefill q = new Prefill(p.instances(), p.npusPerInstance(), p.expertParallel(), p.redundantExperts(), p.sharedDedicated(),
                 p.attentionParallelism(), p.attentionTp(), p.batchTokensPerNpu(), p.microbatches(), p.expertLoadImbalance(),
                 p.runtimeReservePerDie(), p.vectorKernels(), p.routingBesideCommunication(), false);
-        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, a, q, kvTransferPlane, contextCachePlane);
+        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, a, q, kvTransferPlane, contextCachePlane, supernodes);
     }
 
     /** The same deployment with its decode microbatch policy "always" (two microbatches on every step), for comparisons. */
@@ -72,7 +76,7 @@ public record Deployment(
         Decode a = new Decode(d.instances(), d.npusPerInstance(), d.expertParallel(), d.redundantExperts(), d.sharedExpertCopies(),
                 d.sharedDedicated(), d.batchCapPerNpu(), d.microbatches(), d.disjointStreams(), d.attentionStream(), d.moeStream(),
                 d.expertLoadImbalance(), d.runtimeReservePerDie(), false, d.vectorKernels(), d.stochasticRouting());
-        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, a, prefill, kvTransferPlane, contextCachePlane);
+        return new Deployment(name, description, file, quant, mtpEnabled, mtpSpeculativeTokens, mtpAcceptance, a, prefill, kvTransferPlane, contextCachePlane, supernodes);
     }
 
     /** {@code expert_routing}: stochastic (default: each token's top-k drawn, the busiest rank sets the layer) or balanced. */
@@ -92,7 +96,8 @@ public record Deployment(
     private static final String[] DTYPES = {"int8", "fp8", "bf16", "fp16"};
 
     public static Deployment fromYaml(YamlNode root) {
-        root.allowOnly("name", "description", "quantization", "mtp", "decode", "prefill", "kv_transfer", "context_cache");
+        root.allowOnly("name", "description", "quantization", "mtp", "decode", "prefill", "kv_transfer", "context_cache", "supernodes");
+        int supernodes = supernodes(root);
         YamlNode q = root.child("quantization").allowOnly("weights", "activations", "kv_cache", "attention", "lm_head", "kv_b_proj");
         String weights = q.oneOf("weights", DTYPES);
         Quantization quant = new Quantization(weights, q.oneOf("activations", DTYPES),
@@ -150,7 +155,14 @@ public record Deployment(
         String cachePlane = root.has("context_cache")
                 ? root.child("context_cache").allowOnly("plane").oneOf("plane", "ub", "vpc") : "ub";
         return new Deployment(root.string("name"), root.string("description", root.string("name")), root.file(), quant,
-                mtpOn, mtpOn ? spec : 0, acc, dec, pre, kv.oneOf("plane", "rdma", "ub"), cachePlane);
+                mtpOn, mtpOn ? spec : 0, acc, dec, pre, kv.oneOf("plane", "rdma", "ub"), cachePlane, supernodes);
+    }
+
+    /** {@code supernodes}: a fleet, the pools repeated on each of N supernodes (absent: 1, one supernode). */
+    static int supernodes(YamlNode root) {
+        int n = root.has("supernodes") ? root.positiveInt("supernodes") : 1;
+        if (n > MAX_SUPERNODES) throw root.error("supernodes", "at most " + MAX_SUPERNODES + ", got " + n);
+        return n;
     }
 
     private static Stream stream(YamlNode n) {
@@ -211,7 +223,9 @@ public record Deployment(
         if (m.heads() % prefill.attentionTp() != 0) throw err("prefill.attention_tp", "must divide the heads (" + m.heads() + ")");
         int totalNpus = decode.instances() * decode.npusPerInstance() + prefill.instances() * prefill.npusPerInstance();
         if (totalNpus > hw.npusPerNode() * hw.nodes()) {
-            throw err("decode.npus_per_instance", "prefill + decode use " + totalNpus + " NPUs, profile " + hw.name() + " has " + hw.npusPerNode() * hw.nodes());
+            throw err("decode.npus_per_instance", "prefill + decode use " + totalNpus + " NPUs" + (supernodes > 1 ? " per supernode" : "")
+                    + ", profile " + hw.name() + " has " + hw.npusPerNode() * hw.nodes()
+                    + (supernodes > 1 ? " (a fleet repeats both pools on each of its " + supernodes + " supernodes)" : ""));
         }
     }
 }

@@ -23,7 +23,7 @@ public final class SpecLoader {
 
     public static final List<String> PROFILES = List.of("cloudmatrix384", "h800", "h100");
     public static final List<String> MODELS = List.of("deepseek-r1");
-    public static final List<String> DEPLOYMENTS = List.of("cloudmatrix-infer", "deepseek-h800", "cann-recipes-a3");
+    public static final List<String> DEPLOYMENTS = List.of("cloudmatrix-infer", "deepseek-h800", "cann-recipes-a3", "cloudmatrix-infer-fleet");
 
     private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
 
@@ -45,13 +45,22 @@ public final class SpecLoader {
     }
 
     private static <T> T parse(String kind, String name, Function<YamlNode, T> parser) {
-        boolean isFile = name.endsWith(".yaml") || name.endsWith(".yml") || name.contains("/") || name.contains("\\");
-        return parseText(isFile ? name : kind + "/" + name + ".yaml", text(kind, name), parser);
+        String label = label(kind, name);
+        String text = text(kind, name);
+        return parseText(label, kind.equals("deployments") ? DerivedDeployment.resolve(label, text) : text, parser);
     }
 
-    /** The YAML text of a deployment: a shipped one's name or a file's path. */
+    private static String label(String kind, String name) {
+        boolean isFile = name.endsWith(".yaml") || name.endsWith(".yml") || name.contains("/") || name.contains("\\");
+        return isFile ? name : kind + "/" + name + ".yaml";
+    }
+
+    /**
+     * The YAML text of a deployment: a shipped one's name or a file's path; a deployment written as a variant of
+     * another ({@code base:}, see {@link DerivedDeployment}) comes back as the full text it stands for.
+     */
     public static String deploymentText(String name) {
-        return text("deployments", name);
+        return DerivedDeployment.resolve(label("deployments", name), text("deployments", name));
     }
 
     private static String text(String kind, String name) {
