@@ -90,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
     String mode;
 
     @Option(names = "--scenarios", paramLabel = "FILE|NAME",
-            description = "Scenarios the same traffic fans out to: a YAML file or a shipped set (paper, cm384-vs-h800);"
+            description = "Scenarios the same traffic fans out to: a YAML file or a shipped set (paper, cm384-vs-h800, fleet: 8 supernodes);"
                     + " default: the paper's deployment.")
     String scenarios;
 

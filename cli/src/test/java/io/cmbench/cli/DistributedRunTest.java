@@ -127,6 +127,30 @@ class DistributedRunTest {
         assertSameResults(embedded.outDir(), onCluster.outDir());
     }
 
+    /** The fleet scenario (8 supernodes of the paper's deployment) in FULL mode, light traffic. */
+    private static RunConfig fleet(Path out, int parallelism) {
+        return new RunConfig(5L, 20.0, 120.0, 1024, 64, null, parallelism, out, 5.0, SLOS, 1, 1, 0, null, new Properties(),
+                io.cmbench.model.scenario.ScenarioFiles.builtin("fleet").stream().map(s -> s.withCalibration("physics")).toList(),
+                EmulationMode.FULL, true);
+    }
+
+    @Test
+    @Order(1)
+    void aFleetOnTheClusterAtParallelism2EqualsTheEmbeddedRunAtParallelism1() throws Exception {
+        EmbeddedRun.Result embedded = new EmbeddedRun(fleet(tmp.resolve("fleet-embedded"), 1), quiet()).run();
+        EmbeddedRun.Result onCluster = new EmbeddedRun(onCluster(fleet(tmp.resolve("fleet-cluster"), 2), "fleet"), quiet()).run();
+        assertThat(onCluster.completions()).hasSize((int) embedded.requests()).isNotEmpty();
+        assertSameResults(embedded.outDir(), onCluster.outDir());
+        // the work went to every supernode: 8 x 6 prefill instances, 8 decode instances
+        String completions = Files.readString(embedded.outDir().resolve("completions.jsonl"));
+        for (int instance : new int[] {0, 7, 40, 47}) {
+            assertThat(completions).as("prefill instance %d", instance).contains("\"prefillInstance\":" + instance + ",");
+        }
+        for (int instance = 0; instance < 8; instance++) {
+            assertThat(completions).as("decode instance %d", instance).contains("\"decodeInstance\":" + instance + ",");
+        }
+    }
+
     @Test
     @Order(2)
     void taskManagerKilledMidRunRecoversWithIdenticalResults() throws Exception {

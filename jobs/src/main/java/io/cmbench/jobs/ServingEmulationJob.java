@@ -280,7 +280,7 @@ public final class ServingEmulationJob {
 
     /**
      * Cluster entry. Options: {@code --bootstrap HOST:PORT} (required), {@code --seed N} (1), {@code --bounded},
-     * {@code --mode FULL|DECODE_ONLY|PREFILL_ONLY}, {@code --scenarios FILE.yaml | paper | cm384-vs-h800 |
+     * {@code --mode FULL|DECODE_ONLY|PREFILL_ONLY}, {@code --scenarios FILE.yaml | paper | cm384-vs-h800 | fleet |
      * name:profile:model:deployment[:cap[:calibration]],...} (paper default; a YAML file carries the policies too),
      * {@code --calibration calibrated|physics} (the cost model variant of scenarios that name none; calibrated),
      * {@code --last-arrival-micros N} (the run's last arrival; absent = an open-ended run),

@@ -92,7 +92,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int[] previous = options.dataDir() == null ? null : KafkaBrokerSetup.existingPorts(options.dataDir());
         int wanted = options.port() != 0 ? options.port() : previous != null ? previous[0] : 0;
         int port = wanted == 0 ? freePort() : requireFreePort(wanted);
-        int controllerPort = previous != null ? previous[1] : freePort();
+        int controllerPort = previous != null ? previous[1] : freePortOtherThan(port);
         Path dir;
         try {
             if (options.dataDir() != null) {
@@ -222,6 +222,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A free port that is not {@code taken}: the OS may hand out the port just released by {@link #freePort()} again
+     * (seen in CI: client and controller listeners on one port, which the broker refuses at format time).
+     */
+    private static int freePortOtherThan(int taken) {
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            if (s.getLocalPort() != taken) {
+                return s.getLocalPort();
+            }
+            try (ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                return other.getLocalPort(); // s still holds the port equal to taken, so this one differs
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
