@@ -141,6 +141,24 @@ class CommandLineErrorsTest {
         assertThat(tmp.resolve("out")).as("nothing started, nothing written").doesNotExist();
     }
 
+    @Test
+    void aFleetWhosePoolsDoNotFitOneSupernodeIsRefusedNamingTheField() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("fleet"));
+        // the paper's pools with two 160-NPU decode instances: 96 + 320 = 416 NPUs on each of the 4 supernodes (384)
+        String deployment = io.cmbench.model.spec.SpecLoader.deploymentText("cloudmatrix-infer")
+                .replace("  instances: 1\n", "  instances: 2\n").replace("name: cloudmatrix-infer\n", "name: big-fleet\n")
+                + "supernodes: 4\n";
+        Path file = Files.writeString(dir.resolve("big-fleet.yaml"), deployment);
+        Path scenarios = Files.writeString(dir.resolve("s.yaml"), "scenarios:\n  - name: big\n    profile: cloudmatrix384\n"
+                + "    model: deepseek-r1\n    deployment: " + file + "\n");
+        Outcome o = execute("run", "--scenarios", scenarios.toString(), "--out", tmp.resolve("out").toString());
+        assertThat(o.code).as(o.err).isEqualTo(2);
+        assertThat(o.err.lines().toList()).as(o.err).hasSize(1);
+        assertThat(o.firstLine()).startsWith("cmbench: ").contains("big-fleet.yaml").contains("decode.npus_per_instance")
+                .contains("416 NPUs per supernode");
+        assertThat(tmp.resolve("out")).as("nothing started, nothing written").doesNotExist();
+    }
+
     /** ingest, report and generate read their files in full before anything starts, with the same one-line refusal. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

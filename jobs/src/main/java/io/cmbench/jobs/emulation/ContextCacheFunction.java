@@ -82,7 +82,7 @@ public class ContextCacheFunction extends KeyedProcessFunction<Long, RequestJob,
 
     @Override
     public void processElement(RequestJob job, Context ctx, Collector<RequestJob> out) throws Exception {
-        Stages.buffer(pending, Math.max(job.arrivalMicros, ctx.timerService().currentWatermark() + 1), job, ctx.timerService());
+        Stages.bufferAtArrival(pending, job, ctx.timerService());
     }
 
     @Override

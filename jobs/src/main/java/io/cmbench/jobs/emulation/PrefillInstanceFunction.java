@@ -65,8 +65,7 @@ public class PrefillInstanceFunction extends KeyedProcessFunction<Long, RequestJ
 
     @Override
     public void processElement(RequestJob job, Context ctx, Collector<RequestJob> out) throws Exception {
-        // A request cannot enter before the watermark (guaranteed upstream); clamp defensively.
-        Stages.buffer(pending, Math.max(job.arrivalMicros, ctx.timerService().currentWatermark() + 1), job, ctx.timerService());
+        Stages.bufferAtArrival(pending, job, ctx.timerService());
     }
 
     @Override

@@ -33,6 +33,11 @@ public final class Stages {
      * Buffers a request in keyed state under the simulated time it is to be handled at and sets an event-time timer
      * there: every stage handles its arrivals on timers, in (time, requestId) order, whatever order they came in.
      */
+    static void bufferAtArrival(MapState<Long, List<RequestJob>> pending, RequestJob job, TimerService timers) throws Exception {
+        // a request cannot enter before the watermark (guaranteed upstream); clamp defensively
+        buffer(pending, Math.max(job.arrivalMicros, timers.currentWatermark() + 1), job, timers);
+    }
+
     static void buffer(MapState<Long, List<RequestJob>> pending, long at, RequestJob job, TimerService timers) throws Exception {
         List<RequestJob> list = pending.get(at);
         if (list == null) {

@@ -229,7 +229,7 @@ class OracleComparisonTest {
     }
 
     @Test
-    void paperCostModelMatchesTheOracle() throws Exception {
+    void paperCostModelMatchesTheOracleAtParallelism1To8() throws Exception {
         // the real roofline model of the paper's deployment, default policies (EMS sized from DRAM)
         List<RequestEvent> reqs = TestData.requestsWithPrefixes(200, 20_000, 300, 6, 128, 9);
         List<ScenarioSpec> paper = List.of(ScenarioSpec.paperDefault());
@@ -238,6 +238,9 @@ class OracleComparisonTest {
                 EmulationMode.FULL, 7L).run(reqs));
         assertThat(oracle.completions()).hasSize(200);
         assertThat(oracle.completions()).anySatisfy(c -> assertThat(c.getCacheHitTokens()).isPositive());
-        assertSame(flink(reqs, cfg, CostModelFactory.fromScenarioSpec(), 4), oracle);
+        assertThat(oracle.completions()).extracting(Completion::getPrefillInstance).containsOnly(0, 1, 2, 3, 4, 5);
+        for (int parallelism : new int[] {1, 2, 4, 8}) {
+            assertSame(flink(reqs, cfg, CostModelFactory.fromScenarioSpec(), parallelism), oracle);
+        }
     }
 }
