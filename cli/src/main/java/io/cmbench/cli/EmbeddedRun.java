@@ -56,10 +56,26 @@ final class EmbeddedRun {
 
     private final RunConfig cfg;
     private final PrintStream out;
+    private boolean measureVertices;
+    private List<io.cmbench.cluster.rest.VertexMetrics> emulationVertices = List.of();
 
     EmbeddedRun(RunConfig cfg, PrintStream out) {
         this.cfg = cfg;
         this.out = out;
+    }
+
+    /**
+     * Runs an embedded emulation on a MiniCluster held open until its per-subtask vertex metrics are read
+     * ({@link #emulationVertices()}); the benchmark's view of how the work spread over the subtasks.
+     */
+    EmbeddedRun measuringVertices() {
+        this.measureVertices = true;
+        return this;
+    }
+
+    /** The emulation job's vertices with their subtasks' records and busy time; empty unless {@link #measuringVertices}. */
+    List<io.cmbench.cluster.rest.VertexMetrics> emulationVertices() {
+        return emulationVertices;
     }
 
     /** The whole pipeline: generate, emulate, analyze. */
@@ -223,6 +239,8 @@ final class EmbeddedRun {
             if (cfg.clusterRestAddress() != null) {
                 ClusterJobs cluster = new ClusterJobs(cfg);
                 cluster.await(cluster.submitEmulation(bootstrap, job), "emulation");
+            } else if (measureVertices) {
+                emulationVertices = emulateMeasured(job);
             } else {
                 ServingEmulationJob.runOnKafka(localEnvironment(), job);
             }
@@ -247,8 +265,20 @@ final class EmbeddedRun {
         say("analytics done in %.1f s", secondsSince(t));
     }
 
+    /** The emulation on a MiniCluster of its own, then its vertices' metrics from that cluster's REST API. */
+    private List<io.cmbench.cluster.rest.VertexMetrics> emulateMeasured(EmulationJobConfig job) throws Exception {
+        try (HeldMiniCluster flink = HeldMiniCluster.start(cfg.parallelism(), cfg.outDir().resolve("tmp"))) {
+            var result = ServingEmulationJob.runOnKafka(configured(flink.environment()), job);
+            return flink.rest().vertexMetrics(result.getJobID().toHexString());
+        }
+    }
+
     private org.apache.flink.streaming.api.environment.StreamExecutionEnvironment localEnvironment() {
-        var env = FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp"));
+        return configured(FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp")));
+    }
+
+    private org.apache.flink.streaming.api.environment.StreamExecutionEnvironment configured(
+            org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env) {
         io.cmbench.jobs.JobSettings.checkpointing(env, cfg.checkpointIntervalMillis());
         io.cmbench.jobs.JobSettings.stateBackend(env, cfg.infra().stateBackend());
         return env;
