@@ -270,6 +270,7 @@ final class BenchCommand {
                 r.put("emulated_requests_per_s", result.requests() * specs.size() / pipelineSeconds);
                 r.put("sim_time_per_wall_time", simSeconds / pipelineSeconds);
                 r.put("phase_seconds", result.phaseSeconds());
+                r.put("phase_cpu_seconds", run.phaseCpuSeconds());
                 r.put("wall_seconds", wall);
                 r.put("cpu_seconds", cpu);
                 r.put("cores_used", cpu / wall);
@@ -288,6 +289,7 @@ final class BenchCommand {
                 System.out.printf("%-26s %,.0f%n", "requests/s (end to end)", r.get("requests_per_s"));
                 System.out.printf("%-26s %.1f%n", "simulated s per wall s", r.get("sim_time_per_wall_time"));
                 System.out.printf("%-26s %s%n", "phases (wall s)", r.get("phase_seconds"));
+                System.out.printf("%-26s %s%n", "phases (CPU s)", r.get("phase_cpu_seconds"));
                 System.out.printf("%-26s %.1f of %d (%.0f CPU s in %.0f wall s)%n", "cores used", r.get("cores_used"),
                         r.get("cores"), r.get("cpu_seconds"), r.get("wall_seconds"));
                 System.out.printf("%-26s %.0f MB%n", "peak RSS (JVM + broker)", r.get("peak_rss_mb"));

@@ -58,6 +58,8 @@ final class EmbeddedRun {
     private final PrintStream out;
     private boolean measureVertices;
     private List<io.cmbench.cluster.rest.VertexMetrics> emulationVertices = List.of();
+    /** CPU seconds of this JVM and its children per phase: the work a phase cost, less skewed than wall time on a busy machine. */
+    private final Map<String, Double> phaseCpuSeconds = new LinkedHashMap<>();
 
     EmbeddedRun(RunConfig cfg, PrintStream out) {
         this.cfg = cfg;
@@ -78,15 +80,23 @@ final class EmbeddedRun {
         return emulationVertices;
     }
 
+    Map<String, Double> phaseCpuSeconds() {
+        return phaseCpuSeconds;
+    }
+
     /** The whole pipeline: generate, emulate, analyze. */
     Result run() throws Exception {
         return runPhases((bootstrap, topics, phases) -> {
             long t = System.nanoTime();
+            double cpu = ResourceMeter.cpuSeconds();
             Generated generated = generate(bootstrap, topics);
             phases.put("generate", secondsSince(t));
+            phaseCpuSeconds.put("generate", ResourceMeter.cpuSeconds() - cpu);
             t = System.nanoTime();
+            cpu = ResourceMeter.cpuSeconds();
             emulate(bootstrap, topics, generated);
             phases.put("emulate", secondsSince(t));
+            phaseCpuSeconds.put("emulate", ResourceMeter.cpuSeconds() - cpu);
             return new Fed(generated.requests(), generated.lastArrivalMicros());
         });
     }
@@ -133,8 +143,10 @@ final class EmbeddedRun {
             Map<String, Double> phases = new LinkedHashMap<>();
             Fed fed = feed.feed(bootstrap, topics, phases);
             long t = System.nanoTime();
+            double cpu = ResourceMeter.cpuSeconds();
             analyze(bootstrap, topics);
             phases.put("analyze", secondsSince(t));
+            phaseCpuSeconds.put("analyze", ResourceMeter.cpuSeconds() - cpu);
 
             Result result = collect(bootstrap, topics, fed, phases);
             writeInfo(t0, phases);
