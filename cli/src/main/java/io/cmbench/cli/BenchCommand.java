@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cmbench.cluster.kafka.EmbeddedKafkaBroker;
 import io.cmbench.cluster.kafka.KafkaTopicAdmin;
 import io.cmbench.jobs.EmulationMode;
+import io.cmbench.jobs.JobSettings;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.loadgen.KafkaRequestPublisher;
 import io.cmbench.loadgen.PublishMode;
@@ -15,6 +16,7 @@ import io.cmbench.model.CostModels;
 import io.cmbench.model.DecodeResult;
 import io.cmbench.model.RooflineCostModel;
 import io.cmbench.model.ScenarioSpec;
+import io.cmbench.model.scenario.ScenarioFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -188,6 +190,11 @@ final class BenchCommand {
                         + "or physics (nothing fitted) (default: ${DEFAULT-VALUE}).")
         String calibration;
 
+        @Option(names = "--scenarios", paramLabel = "FILE|NAME",
+                description = "Scenarios the same traffic fans out to: a YAML file or a shipped set (paper, cm384-vs-h800);"
+                        + " the offered rate is the first scenario's operating point (default: the paper's deployment).")
+        String scenarios;
+
         @picocli.CommandLine.Mixin
         Output output;
 
@@ -195,15 +202,18 @@ final class BenchCommand {
         public Integer call() throws Exception {
             Options.calibration(spec, calibration);
             InputChecks.duration(spec, duration);
-            Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
+            Options.require(spec, parallelism >= 1 && parallelism <= JobSettings.MAX_PARALLELISM, "--parallelism",
+                    parallelism, "must be between 1 and " + JobSettings.MAX_PARALLELISM);
             EmulationMode m = switch (mode.trim().toLowerCase()) {
                 case "decode-only" -> EmulationMode.DECODE_ONLY;
                 case "full" -> EmulationMode.FULL;
                 default -> throw new ParameterException(spec.commandLine(),
                         "--mode: unknown value '" + mode + "' (expected decode-only or full)");
             };
-            ScenarioSpec paper = ScenarioSpec.paperDefault().withCalibration(calibration);
-            RooflineCostModel model = CostModels.build(paper.profile(), paper.model(), paper.deployment(), 0, calibration);
+            List<ScenarioSpec> specs = scenarios();
+            ScenarioSpec first = specs.get(0);
+            RooflineCostModel model = CostModels.build(first.profile(), first.model(), first.deployment(),
+                    first.decodeBatchCapPerNpu(), first.calibration());
             int cap = model.layout().decodeBatchCapPerNpu();
             DecodeResult d = model.decodeUniform(cap, 4096 + 128);
             double lifetime = 256 / d.tokensPerStep() * d.stepMicros() / 1e6;
@@ -212,48 +222,79 @@ final class BenchCommand {
             double rate = 1.1 * capacity;
             InputChecks.requestCount(spec, "--duration", rate * duration, duration);
             try (RunDirectory held = workDir(output.out)) {
-                return measure(held.path().resolve("pipeline"), paper, m, rate);
+                return measure(held.path().resolve("pipeline"), specs, m, rate);
             }
         }
 
-        private int measure(Path dir, ScenarioSpec paper, EmulationMode m, double rate) throws Exception {
+        /** {@code --scenarios} resolved as {@code cmbench run} resolves it, each on {@code --calibration}'s variant. */
+        private List<ScenarioSpec> scenarios() {
+            if (scenarios == null) {
+                return List.of(ScenarioSpec.paperDefault().withCalibration(calibration));
+            }
+            if (Files.isRegularFile(Path.of(scenarios))) {
+                InputChecks.textFile(spec, "--scenarios", Path.of(scenarios));
+            }
+            try {
+                return ScenarioFiles.resolve(scenarios).stream().map(s -> s.spec().withCalibration(calibration)).toList();
+            } catch (RuntimeException e) {
+                throw new ParameterException(spec.commandLine(), "--scenarios: " + e.getMessage());
+            }
+        }
+
+        private int measure(Path dir, List<ScenarioSpec> specs, EmulationMode m, double rate) throws Exception {
             Map<String, Object> r = new LinkedHashMap<>();
+            List<io.cmbench.cluster.rest.VertexMetrics> vertices;
             try (ResourceMeter meter = new ResourceMeter();
                  EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("tmp"))) {
                 RunConfig cfg = new RunConfig(42L, duration, rate, 4096, 256, null, parallelism, dir, 10,
-                        SloSpec.defaults(), 1, 1, 0, broker.bootstrapServers(), new Properties(), List.of(paper), m, output.json);
+                        SloSpec.defaults(), 1, 1, 0, broker.bootstrapServers(), new Properties(), specs, m, output.json);
+                if (scenarios != null) {
+                    cfg = cfg.withScenarios(scenarios).withCalibration(calibration); // the file's policies go with it
+                }
                 double cpuBefore = meter.cpuSecondsUsed();
                 double wallBefore = meter.wallSeconds();
-                EmbeddedRun.Result result = new EmbeddedRun(cfg, System.out).run();
+                EmbeddedRun run = new EmbeddedRun(cfg, System.out).measuringVertices();
+                EmbeddedRun.Result result = run.run();
                 double wall = meter.wallSeconds() - wallBefore;
                 double cpu = meter.cpuSecondsUsed() - cpuBefore;
                 double simSeconds = result.lastTokenMicros() / 1e6;
                 double pipelineSeconds = result.phaseSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
                 r.put("mode", m.name());
                 r.put("calibration", calibration);
+                r.put("scenarios", specs.stream().map(ScenarioSpec::name).toList());
+                r.put("parallelism", parallelism);
                 r.put("offered_requests_per_sim_s", rate);
                 r.put("requests", result.requests());
                 r.put("requests_per_s", result.requests() / pipelineSeconds);
+                // every request is emulated once per scenario
+                r.put("emulated_requests_per_s", result.requests() * specs.size() / pipelineSeconds);
                 r.put("sim_time_per_wall_time", simSeconds / pipelineSeconds);
                 r.put("phase_seconds", result.phaseSeconds());
+                r.put("phase_cpu_seconds", run.phaseCpuSeconds());
                 r.put("wall_seconds", wall);
                 r.put("cpu_seconds", cpu);
                 r.put("cores_used", cpu / wall);
                 r.put("cores", Runtime.getRuntime().availableProcessors());
                 r.put("peak_rss_mb", meter.peakRssMb());
+                vertices = run.emulationVertices();
+                r.put("vertices", VertexTable.json(vertices));
             }
             if (output.json) {
                 System.out.println(JSON.writeValueAsString(r));
             } else {
                 System.out.printf("%n%-26s %s%n", "mode", r.get("mode"));
-                System.out.printf("%-26s %s%n", "cost model", Options.modelVariant(paper));
+                System.out.printf("%-26s %s%n", "scenarios", r.get("scenarios"));
+                System.out.printf("%-26s %s%n", "cost model", Options.modelVariant(specs.get(0)));
                 System.out.printf("%-26s %,d%n", "requests", r.get("requests"));
                 System.out.printf("%-26s %,.0f%n", "requests/s (end to end)", r.get("requests_per_s"));
                 System.out.printf("%-26s %.1f%n", "simulated s per wall s", r.get("sim_time_per_wall_time"));
                 System.out.printf("%-26s %s%n", "phases (wall s)", r.get("phase_seconds"));
+                System.out.printf("%-26s %s%n", "phases (CPU s)", r.get("phase_cpu_seconds"));
                 System.out.printf("%-26s %.1f of %d (%.0f CPU s in %.0f wall s)%n", "cores used", r.get("cores_used"),
                         r.get("cores"), r.get("cpu_seconds"), r.get("wall_seconds"));
                 System.out.printf("%-26s %.0f MB%n", "peak RSS (JVM + broker)", r.get("peak_rss_mb"));
+                System.out.printf("%nemulation job, per vertex (records in, or out for a source; busy = Flink's accumulated busy time):%n");
+                System.out.print(VertexTable.text(vertices));
             }
             return 0;
         }

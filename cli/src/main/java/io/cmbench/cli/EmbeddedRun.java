@@ -56,21 +56,47 @@ final class EmbeddedRun {
 
     private final RunConfig cfg;
     private final PrintStream out;
+    private boolean measureVertices;
+    private List<io.cmbench.cluster.rest.VertexMetrics> emulationVertices = List.of();
+    /** CPU seconds of this JVM and its children per phase: the work a phase cost, less skewed than wall time on a busy machine. */
+    private final Map<String, Double> phaseCpuSeconds = new LinkedHashMap<>();
 
     EmbeddedRun(RunConfig cfg, PrintStream out) {
         this.cfg = cfg;
         this.out = out;
     }
 
+    /**
+     * Runs an embedded emulation on a MiniCluster held open until its per-subtask vertex metrics are read
+     * ({@link #emulationVertices()}); the benchmark's view of how the work spread over the subtasks.
+     */
+    EmbeddedRun measuringVertices() {
+        this.measureVertices = true;
+        return this;
+    }
+
+    /** The emulation job's vertices with their subtasks' records and busy time; empty unless {@link #measuringVertices}. */
+    List<io.cmbench.cluster.rest.VertexMetrics> emulationVertices() {
+        return emulationVertices;
+    }
+
+    Map<String, Double> phaseCpuSeconds() {
+        return phaseCpuSeconds;
+    }
+
     /** The whole pipeline: generate, emulate, analyze. */
     Result run() throws Exception {
         return runPhases((bootstrap, topics, phases) -> {
             long t = System.nanoTime();
+            double cpu = ResourceMeter.cpuSeconds();
             Generated generated = generate(bootstrap, topics);
             phases.put("generate", secondsSince(t));
+            phaseCpuSeconds.put("generate", ResourceMeter.cpuSeconds() - cpu);
             t = System.nanoTime();
+            cpu = ResourceMeter.cpuSeconds();
             emulate(bootstrap, topics, generated);
             phases.put("emulate", secondsSince(t));
+            phaseCpuSeconds.put("emulate", ResourceMeter.cpuSeconds() - cpu);
             return new Fed(generated.requests(), generated.lastArrivalMicros());
         });
     }
@@ -117,8 +143,10 @@ final class EmbeddedRun {
             Map<String, Double> phases = new LinkedHashMap<>();
             Fed fed = feed.feed(bootstrap, topics, phases);
             long t = System.nanoTime();
+            double cpu = ResourceMeter.cpuSeconds();
             analyze(bootstrap, topics);
             phases.put("analyze", secondsSince(t));
+            phaseCpuSeconds.put("analyze", ResourceMeter.cpuSeconds() - cpu);
 
             Result result = collect(bootstrap, topics, fed, phases);
             writeInfo(t0, phases);
@@ -223,6 +251,8 @@ final class EmbeddedRun {
             if (cfg.clusterRestAddress() != null) {
                 ClusterJobs cluster = new ClusterJobs(cfg);
                 cluster.await(cluster.submitEmulation(bootstrap, job), "emulation");
+            } else if (measureVertices) {
+                emulationVertices = emulateMeasured(job);
             } else {
                 ServingEmulationJob.runOnKafka(localEnvironment(), job);
             }
@@ -247,8 +277,20 @@ final class EmbeddedRun {
         say("analytics done in %.1f s", secondsSince(t));
     }
 
+    /** The emulation on a MiniCluster of its own, then its vertices' metrics from that cluster's REST API. */
+    private List<io.cmbench.cluster.rest.VertexMetrics> emulateMeasured(EmulationJobConfig job) throws Exception {
+        try (HeldMiniCluster flink = HeldMiniCluster.start(cfg.parallelism(), cfg.outDir().resolve("tmp"))) {
+            var result = ServingEmulationJob.runOnKafka(configured(flink.environment()), job);
+            return flink.rest().vertexMetrics(result.getJobID().toHexString());
+        }
+    }
+
     private org.apache.flink.streaming.api.environment.StreamExecutionEnvironment localEnvironment() {
-        var env = FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp"));
+        return configured(FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp")));
+    }
+
+    private org.apache.flink.streaming.api.environment.StreamExecutionEnvironment configured(
+            org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env) {
         io.cmbench.jobs.JobSettings.checkpointing(env, cfg.checkpointIntervalMillis());
         io.cmbench.jobs.JobSettings.stateBackend(env, cfg.infra().stateBackend());
         return env;

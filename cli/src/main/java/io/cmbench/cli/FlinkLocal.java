@@ -13,6 +13,11 @@ final class FlinkLocal {
     private FlinkLocal() {}
 
     static StreamExecutionEnvironment environment(int parallelism, Path tmpDir) {
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration(tmpDir));
+    }
+
+    /** The MiniCluster's configuration: loopback only, temp files under {@code tmpDir}. */
+    static Configuration configuration(Path tmpDir) {
         Configuration conf = new Configuration();
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -24,6 +29,6 @@ final class FlinkLocal {
         conf.set(CoreOptions.TMP_DIRS, tmpDir.toAbsolutePath().toString());
         // the web front end's upload dir defaults to java.io.tmpdir: under the run dir it goes with the run
         conf.set(org.apache.flink.configuration.WebOptions.TMP_DIR, tmpDir.toAbsolutePath().toString());
-        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        return conf;
     }
 }

@@ -60,7 +60,8 @@ final class ResourceMeter implements AutoCloseable {
         return pids;
     }
 
-    private static double cpuSeconds() {
+    /** CPU seconds used so far by this JVM and its living children. */
+    static double cpuSeconds() {
         double total = 0;
         for (long pid : pids()) {
             try {

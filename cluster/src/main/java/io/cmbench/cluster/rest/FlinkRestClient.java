@@ -23,7 +23,7 @@ import java.util.UUID;
 
 /**
  * A small client of Flink's REST API (java.net.http + Jackson): cluster overview, TaskManagers, jar upload
- * and run, job status polling, cancel, job list, and the root cause of a failed job.
+ * and run, job status polling, cancel, job list, per-subtask vertex metrics, and the root cause of a failed job.
  */
 public final class FlinkRestClient {
     /** Job states after which a job does not change any more (in a session cluster without HA). */
@@ -268,6 +268,27 @@ public final class FlinkRestClient {
             }
             sleep(250);
         }
+    }
+
+    /**
+     * {@code GET /jobs/{id}} and {@code /jobs/{id}/vertices/{vid}}: every vertex of the job with its subtasks' records
+     * and busy/idle/back-pressured time, in the job's vertex order. For a finished job these are the tasks' final totals.
+     */
+    public List<VertexMetrics> vertexMetrics(String jobId) {
+        List<VertexMetrics> out = new ArrayList<>();
+        for (JsonNode v : get("jobs/" + jobId).path("vertices")) {
+            String vid = v.path("id").asText();
+            List<VertexMetrics.Subtask> subtasks = new ArrayList<>();
+            for (JsonNode s : get("jobs/" + jobId + "/vertices/" + vid).path("subtasks")) {
+                JsonNode m = s.path("metrics");
+                subtasks.add(new VertexMetrics.Subtask(s.path("subtask").asInt(), m.path("read-records").asLong(),
+                        m.path("write-records").asLong(), m.path("accumulated-busy-time").asLong(),
+                        m.path("accumulated-idle-time").asLong(), m.path("accumulated-backpressured-time").asLong()));
+            }
+            subtasks.sort(java.util.Comparator.comparingInt(VertexMetrics.Subtask::index));
+            out.add(new VertexMetrics(vid, v.path("name").asText(), v.path("parallelism").asInt(), List.copyOf(subtasks)));
+        }
+        return out;
     }
 
     /** {@code PATCH /jobs/{id}?mode=cancel}; returns at once (see {@link #awaitTermination}). */

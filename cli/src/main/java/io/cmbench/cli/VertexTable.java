@@ -1,0 +1,61 @@
+package io.cmbench.cli;
+
+import io.cmbench.cluster.rest.VertexMetrics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A job's per-vertex, per-subtask work as the benchmark prints it: a table, or the {@code vertices} JSON array. */
+final class VertexTable {
+    private static final int NAME_WIDTH = 60;
+
+    private VertexTable() {}
+
+    static List<Map<String, Object>> json(List<VertexMetrics> vertices) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (VertexMetrics v : vertices) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", v.name());
+            m.put("parallelism", v.parallelism());
+            m.put("records_in", v.recordsIn());
+            m.put("records_out", v.recordsOut());
+            m.put("records_max_over_mean", v.recordsMaxOverMean());
+            m.put("busy_max_over_mean", v.busyMaxOverMean());
+            List<Map<String, Object>> subtasks = new ArrayList<>();
+            for (VertexMetrics.Subtask s : v.subtasks()) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("subtask", s.index());
+                t.put("records_in", s.recordsIn());
+                t.put("records_out", s.recordsOut());
+                t.put("busy_ms", s.busyMillis());
+                t.put("idle_ms", s.idleMillis());
+                t.put("backpressured_ms", s.backPressuredMillis());
+                subtasks.add(t);
+            }
+            m.put("subtasks", subtasks);
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** One line per vertex: its subtasks' records and busy ms, and the max/mean of each (1.0 = even). */
+    static String text(List<VertexMetrics> vertices) {
+        StringBuilder b = new StringBuilder(String.format("%-" + NAME_WIDTH + "s %-24s %6s %-20s %6s%n", "vertex",
+                "records per subtask", "max/mn", "busy ms per subtask", "max/mn"));
+        for (VertexMetrics v : vertices) {
+            boolean source = v.recordsIn() == 0 && v.recordsOut() > 0;
+            List<String> records = v.subtasks().stream()
+                    .map(s -> String.format("%,d", source ? s.recordsOut() : s.recordsIn())).toList();
+            List<String> busy = v.subtasks().stream().map(s -> String.format("%,d", s.busyMillis())).toList();
+            b.append(String.format("%-" + NAME_WIDTH + "s %-24s %6.2f %-20s %6.2f%n", shorten(v.name()),
+                    (source ? "out " : "") + String.join(" ", records), v.recordsMaxOverMean(), String.join(" ", busy),
+                    v.busyMaxOverMean()));
+        }
+        return b.toString();
+    }
+
+    private static String shorten(String name) {
+        return name.length() <= NAME_WIDTH ? name : name.substring(0, NAME_WIDTH - 3) + "...";
+    }
+}

@@ -1,0 +1,94 @@
+package io.cmbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench pipeline --json} on a real broker and MiniCluster, with two scenarios: every vertex of the emulation
+ * job comes with its subtasks' records and busy time from Flink's REST API, and the records add up to the job's.
+ */
+@Tag("integration")
+class BenchPipelineVerticesTest {
+    @TempDir
+    static Path dir;
+    static JsonNode result;
+
+    @BeforeAll
+    static void bench() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int code;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            code = Main.execute("bench", "pipeline", "--duration", "3", "--parallelism", "2", "--scenarios",
+                    "cm384-vs-h800", "--out", dir.toString(), "--json");
+        } finally {
+            System.setOut(stdout);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertThat(code).as("exit code; output: %s", text).isZero();
+        result = new ObjectMapper().readTree(text.substring(text.indexOf('{')));
+    }
+
+    static JsonNode vertex(String operator) {
+        for (JsonNode v : result.get("vertices")) {
+            if (v.get("name").asText().startsWith(operator)) {
+                return v;
+            }
+        }
+        throw new AssertionError("no vertex starting with " + operator + " in " + result.get("vertices"));
+    }
+
+    static long sum(JsonNode vertex, String field) {
+        long total = 0;
+        for (JsonNode s : vertex.get("subtasks")) {
+            total += s.get(field).asLong();
+        }
+        return total;
+    }
+
+    @Test
+    void everyVertexHasItsSubtasksMetrics() {
+        assertThat(result.get("scenarios")).extracting(JsonNode::asText).containsExactly("cloudmatrix384", "h800");
+        List<String> names = new ArrayList<>();
+        result.get("vertices").forEach(v -> names.add(v.get("name").asText()));
+        assertThat(names).anyMatch(n -> n.startsWith("Source: requests")).anyMatch(n -> n.startsWith("dedup"))
+                .anyMatch(n -> n.startsWith("decode-pool"));
+        for (JsonNode v : result.get("vertices")) {
+            assertThat(v.get("subtasks")).as(v.get("name").asText()).hasSize(v.get("parallelism").asInt());
+            List<Integer> indexes = new ArrayList<>();
+            v.get("subtasks").forEach(s -> indexes.add(s.get("subtask").asInt()));
+            assertThat(indexes).as(v.get("name").asText()).containsExactly(0, 1);
+            assertThat(v.get("records_in").asLong()).isEqualTo(sum(v, "records_in"));
+            assertThat(v.get("records_max_over_mean").asDouble()).isBetween(1.0, 2.0);
+            assertThat(v.get("busy_max_over_mean").asDouble()).isBetween(1.0, 2.0);
+        }
+        assertThat(sum(vertex("decode-pool"), "busy_ms")).isPositive();
+    }
+
+    @Test
+    void theSubtasksRecordsAddUpToTheJobsRequests() {
+        long requests = result.get("requests").asLong();
+        assertThat(requests).isGreaterThan(1000);
+        // one record per request reaches the dedup; each fans out once per scenario to the decode side
+        assertThat(sum(vertex("dedup"), "records_in")).isEqualTo(requests);
+        assertThat(sum(vertex("decode-router"), "records_in")).isEqualTo(2 * requests);
+        assertThat(sum(vertex("decode-pool"), "records_in")).isEqualTo(2 * requests);
+        // the source reads the requests and the generator's heartbeats
+        assertThat(sum(vertex("Source: requests"), "records_in")).isGreaterThan(requests);
+        assertThat(result.get("emulated_requests_per_s").asDouble())
+                .isEqualTo(2 * result.get("requests_per_s").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
+    }
+}
