@@ -515,8 +515,8 @@ class DashboardsPrometheusTest {
     }
 
     /**
-     * null when the instant query returns at least one series (each of value {@code constant} unless that is NaN),
-     * else what is wrong.
+     * null when the query returns at least one series over the last two minutes (every sample of value
+     * {@code constant} unless that is NaN), else what is wrong.
      */
     private static String check(URI api, String promql, double constant) throws InterruptedException {
         try {
@@ -530,10 +530,11 @@ class DashboardsPrometheusTest {
             }
             if (!Double.isNaN(constant)) {
                 for (JsonNode series : result) {
-                    // an instant vector sample is [time, "value"]
-                    double v = Double.parseDouble(series.path("value").path(1).asText("NaN"));
-                    if (v != constant) {
-                        return "constant line " + promql + " returned " + series.path("value") + ", not " + constant;
+                    for (JsonNode sample : series.path("values")) { // [time, "value"]
+                        double v = Double.parseDouble(sample.path(1).asText("NaN"));
+                        if (v != constant) {
+                            return "constant line " + promql + " returned " + sample + ", not " + constant;
+                        }
                     }
                 }
             }
@@ -543,8 +544,15 @@ class DashboardsPrometheusTest {
         }
     }
 
+    /**
+     * A range query over the last two minutes, as a dashboard panel draws it (and as Grafana lists a variable's
+     * values: the series of the time range). Not an instant query: a scrape that times out on a loaded machine marks
+     * the target's series stale, and an instant query right after finds none though the dashboard shows them.
+     */
     private static JsonNode query(URI api, String promql) throws IOException, InterruptedException {
-        return get(api.resolve("query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)));
+        long now = System.currentTimeMillis() / 1000;
+        return get(api.resolve("query_range?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&start=" + (now - 120) + "&end=" + now + "&step=2"));
     }
 
     private static JsonNode get(URI uri) throws IOException, InterruptedException {
