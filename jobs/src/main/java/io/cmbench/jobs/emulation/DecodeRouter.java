@@ -3,8 +3,8 @@ package io.cmbench.jobs.emulation;
 import io.cmbench.model.scenario.ScenarioPolicies;
 
 /**
- * Routes requests of one scenario to its decode instances, in the deterministic order in which the scenario-wide
- * stage hands them over (Flink POJO, kept in keyed state).
+ * Routes the requests of one supernode to its decode instances, at their arrival, in (arrival, requestId) order
+ * (part of {@link InstanceRouter}, kept in keyed state).
  *
  * <p>LEAST_LOADED sends a request to the instance with the least decode work assigned so far (output tokens; ties:
  * lowest index). The decode instances' live occupancy is not visible upstream of them — it would take a feedback
