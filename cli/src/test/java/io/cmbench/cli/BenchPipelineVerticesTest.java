@@ -84,7 +84,7 @@ class BenchPipelineVerticesTest {
         assertThat(requests).isGreaterThan(1000);
         // one record per request reaches the dedup; each fans out once per scenario to the decode side
         assertThat(sum(vertex("dedup"), "records_in")).isEqualTo(requests);
-        assertThat(sum(vertex("decode-router"), "records_in")).isEqualTo(2 * requests);
+        assertThat(sum(vertex("router"), "records_in")).isEqualTo(2 * requests);
         assertThat(sum(vertex("decode-pool"), "records_in")).isEqualTo(2 * requests);
         // the source reads the requests and the generator's heartbeats
         assertThat(sum(vertex("Source: requests"), "records_in")).isGreaterThan(requests);
