@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Submits the shaded job jar's two jobs to a Flink session cluster and waits for them (bounded runs). */
+/**
+ * Submits the shaded job jar's two jobs to a Flink session cluster and waits for them (bounded runs), or submits them
+ * unbounded and stops them (live runs, {@link LiveRun}).
+ */
 final class ClusterJobs {
     static final String JOB_JAR = "jobs/target/cmbench-jobs-0.1.0-SNAPSHOT-job.jar";
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(30);
@@ -41,7 +44,12 @@ final class ClusterJobs {
 
     /** Submits the bounded emulation job with the horizon of {@code job}; returns its job id. */
     String submitEmulation(String bootstrap, EmulationJobConfig job) {
-        List<String> args = common(bootstrap);
+        return submit(EMULATION, emulationArgs(bootstrap, job));
+    }
+
+    /** Submits the emulation job as {@code job} says, unbounded when {@code job.bounded()} is false (a live run). */
+    private List<String> emulationArgs(String bootstrap, EmulationJobConfig job) {
+        List<String> args = common(bootstrap, job.bounded(), cfg.topics());
         args.addAll(List.of("--seed", Long.toString(cfg.seed()), "--mode", cfg.mode().name()));
         args.addAll(horizonArgs(job));
         if (cfg.scenariosSource() != null) {
@@ -52,7 +60,38 @@ final class ClusterJobs {
             args.addAll(List.of("--scenarios",
                     cfg.scenarios().stream().map(ClusterJobs::scenarioArg).collect(Collectors.joining(","))));
         }
-        return submit(EMULATION, args);
+        return args;
+    }
+
+    /** Submits the emulation job of a live run (unbounded: it reads until {@link #stopWithDrain}); returns its id. */
+    String submitLiveEmulation(String bootstrap, EmulationJobConfig job) {
+        return submit(EMULATION, emulationArgs(bootstrap, job));
+    }
+
+    /**
+     * Submits an unbounded analytics job reading {@code topics.completions()} and writing {@code topics.sloWindows()}
+     * with that out-of-orderness: a live run's view of the windows as they close; returns its id.
+     */
+    String submitLiveAnalytics(String bootstrap, io.cmbench.jobs.KafkaTopics topics, long outOfOrdernessMicros) {
+        List<String> args = common(bootstrap, false, topics);
+        args.addAll(List.of("--window-micros", Long.toString(cfg.windowMicros()),
+                "--out-of-orderness-micros", Long.toString(outOfOrdernessMicros),
+                "--slos", cfg.slos().stream().map(SloSpec::name).collect(Collectors.joining(","))));
+        return submit(ANALYTICS, args);
+    }
+
+    /** The cluster's REST API. */
+    FlinkRestClient rest() {
+        return rest;
+    }
+
+    /**
+     * Stops a job with a savepoint into {@code dir}, draining it (the final watermark fires every timer, the sinks
+     * commit), and waits until it has FINISHED.
+     */
+    void stopWithDrain(String jobId, Path dir, String what) {
+        rest.stopWithSavepoint(jobId, true, dir.toAbsolutePath().toUri().toString());
+        await(jobId, what);
     }
 
     /** The run's time horizon and max lead as the emulation job's options (no horizon for an open-ended run). */
@@ -68,16 +107,19 @@ final class ClusterJobs {
 
     /** Submits the bounded analytics job; returns its job id. */
     String submitAnalytics(String bootstrap) {
-        List<String> args = common(bootstrap);
+        List<String> args = common(bootstrap, true, cfg.topics());
         args.addAll(List.of("--window-micros", Long.toString(cfg.windowMicros()),
                 "--slos", cfg.slos().stream().map(SloSpec::name).collect(Collectors.joining(","))));
         return submit(ANALYTICS, args);
     }
 
-    private List<String> common(String bootstrap) {
-        List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap, "--bounded",
-                "--parallelism", Integer.toString(cfg.parallelism())));
-        args.addAll(cfg.topics().asArgs());
+    private List<String> common(String bootstrap, boolean bounded, io.cmbench.jobs.KafkaTopics topics) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap));
+        if (bounded) {
+            args.add("--bounded");
+        }
+        args.addAll(List.of("--parallelism", Integer.toString(cfg.parallelism())));
+        args.addAll(topics.asArgs());
         if (cfg.checkpointIntervalMillis() > 0) {
             args.addAll(List.of("--checkpoint-interval-ms", Long.toString(cfg.checkpointIntervalMillis())));
         }

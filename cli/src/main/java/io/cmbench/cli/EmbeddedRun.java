@@ -101,6 +101,14 @@ final class EmbeddedRun {
         });
     }
 
+    /**
+     * Another feed (a live run's: generator and emulation at the same time, {@link LiveRun}) in place of generate and
+     * emulate; the analytics, the results and the run directory as for any run.
+     */
+    Result run(Feed feed) throws Exception {
+        return runPhases(feed);
+    }
+
     /** Measured timings from a real serving system: publish them as completions, then analyze. */
     Result analyzeMeasured(List<Completion> measured) throws Exception {
         return runPhases((bootstrap, topics, phases) -> {
@@ -113,10 +121,10 @@ final class EmbeddedRun {
     }
 
     /** What the feed put into the topics: the request count and the run's last arrival (where its arrivals end). */
-    private record Fed(long requests, long lastArrivalMicros) {}
+    record Fed(long requests, long lastArrivalMicros) {}
 
     /** What comes before the analytics: puts records into the topics. */
-    private interface Feed {
+    interface Feed {
         Fed feed(String bootstrap, KafkaTopics topics, Map<String, Double> phases) throws Exception;
     }
 

@@ -142,6 +142,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Only the final tables.")
     boolean quiet;
 
+    @Option(names = "--live", description = "Live mode: arrivals paced on the wall clock (--speed), the jobs running at the"
+            + " same time, unbounded, each SLO window printed as it closes; ends at the end of --duration (simulated s;"
+            + " without it: on Ctrl-C) or on Ctrl-C, with the usual summary and report. Same completions as without it.")
+    boolean live;
+
+    @Option(names = "--speed", paramLabel = "X", defaultValue = "1",
+            description = "With --live: simulated seconds per wall-clock second (default: ${DEFAULT-VALUE}, real time).")
+    String speed;
+
     @Override
     public Integer call() throws Exception {
         RunConfig checked = config();
@@ -157,7 +166,9 @@ final class RunCommand implements Callable<Integer> {
     private int run(RunConfig cfg) throws Exception {
         operatingPoint(cfg).ifPresent(System.out::println);
         PrintStream stdout = System.out;
-        EmbeddedRun.Result r = new EmbeddedRun(cfg, stdout).run();
+        EmbeddedRun.Result r = live
+                ? new LiveRun(cfg, Double.parseDouble(speed), liveOpenEnded(), stdout, new LiveRun.Observer() {}).run()
+                : new EmbeddedRun(cfg, stdout).run();
         stdout.println();
         if (r.windows().isEmpty()) {
             stdout.println("no SLO windows were produced (no request completed?)");
@@ -229,6 +240,11 @@ final class RunCommand implements Callable<Integer> {
             offered = Options.positiveFinite(spec, "--rate", rate);
             warmup = 1;
         }
+        double liveSpeed = Options.positiveFinite(spec, "--speed", speed);
+        Options.require(spec, live || liveSpeed == 1.0, "--speed", speed, "goes with --live");
+        if (liveOpenEnded()) {
+            durationSeconds = LiveRun.openEndedSeconds(offered);
+        }
         if (work == null) { // the same bounds as a workload's: requests, and the heartbeats of the span
             InputChecks.offers(spec, "--rate x --duration", rate + " x " + durationSeconds, null,
                     io.cmbench.loadgen.WorkloadSpec.poisson(offered, Math.round(durationSeconds * 1e6), promptTokens,
@@ -271,6 +287,11 @@ final class RunCommand implements Callable<Integer> {
         }
         InputChecks.kvFits(spec, kvWhere, longestRequest, withScenarios.scenarios());
         return withScenarios;
+    }
+
+    /** A live run with neither --duration nor a workload of its own span: it goes on until Ctrl-C. */
+    private boolean liveOpenEnded() {
+        return live && durationOption == null && workload == null;
     }
 
     /** At --rate paper, one line saying which operating point the run offers and how the prefill side is treated. */

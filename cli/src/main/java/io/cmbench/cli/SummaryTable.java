@@ -15,26 +15,36 @@ final class SummaryTable {
     static void printWindows(PrintStream out, List<SloWindow> windows, List<String> sloNames) {
         List<SloWindow> sorted = new ArrayList<>(windows);
         sorted.sort(Comparator.comparing(SloWindow::getScenario).thenComparingLong(SloWindow::getWindowStartMicros));
+        out.println(windowHeader(sloNames));
+        for (SloWindow w : sorted) {
+            out.println(windowRow(w, sloNames));
+        }
+    }
+
+    /** The head of the per-window table (also a live run's, printed before its first window closes). */
+    static String windowHeader(List<String> sloNames) {
         StringBuilder head = new StringBuilder(String.format("%-16s %13s %8s %12s", "scenario", "window (s)", "requests",
                 "out tok/s/NPU"));
         for (String slo : sloNames) {
             head.append(String.format(" %14s", "goodput@" + slo));
         }
         head.append(String.format(" %10s %10s %10s %10s", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99"));
-        out.println(head);
-        for (SloWindow w : sorted) {
-            StringBuilder row = new StringBuilder(String.format("%-16s %6.0f-%-6.0f %8d %12.1f", w.getScenario(),
-                    w.getWindowStartMicros() / 1e6, w.getWindowEndMicros() / 1e6, w.getCompletedRequests(),
-                    w.getOutputTokensPerSecPerNpu()));
-            for (String slo : sloNames) {
-                double g = w.getSlos().stream().filter(r -> r.getName().equals(slo))
-                        .mapToDouble(SloResult::getGoodputTokensPerSecPerNpu).findFirst().orElse(Double.NaN);
-                row.append(String.format(" %14.1f", g));
-            }
-            row.append(String.format(" %10s %10s %10s %10s", ms(w.getTtft().getP50Micros()), ms(w.getTtft().getP99Micros()),
-                    ms(w.getTpot().getP50Micros()), ms(w.getTpot().getP99Micros())));
-            out.println(row);
+        return head.toString();
+    }
+
+    /** One window as a row of the per-window table. */
+    static String windowRow(SloWindow w, List<String> sloNames) {
+        StringBuilder row = new StringBuilder(String.format("%-16s %6.0f-%-6.0f %8d %12.1f", w.getScenario(),
+                w.getWindowStartMicros() / 1e6, w.getWindowEndMicros() / 1e6, w.getCompletedRequests(),
+                w.getOutputTokensPerSecPerNpu()));
+        for (String slo : sloNames) {
+            double g = w.getSlos().stream().filter(r -> r.getName().equals(slo))
+                    .mapToDouble(SloResult::getGoodputTokensPerSecPerNpu).findFirst().orElse(Double.NaN);
+            row.append(String.format(" %14.1f", g));
         }
+        row.append(String.format(" %10s %10s %10s %10s", ms(w.getTtft().getP50Micros()), ms(w.getTtft().getP99Micros()),
+                ms(w.getTpot().getP50Micros()), ms(w.getTpot().getP99Micros())));
+        return row.toString();
     }
 
     static void printSummaries(PrintStream out, List<RunSummary> summaries) {

@@ -63,6 +63,22 @@ public final class KafkaTopicAdmin {
         }
     }
 
+    /** Deletes those of {@code topics} that exist (scratch topics a run made for itself). */
+    public static void deleteTopics(String bootstrapServers, Properties clientProperties, Collection<String> topics) {
+        try (Admin admin = Admin.create(adminProperties(bootstrapServers, clientProperties))) {
+            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+            List<String> present = topics.stream().filter(existing::contains).toList();
+            if (!present.isEmpty()) {
+                admin.deleteTopics(present).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            throw unreachable(bootstrapServers, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting topics", e);
+        }
+    }
+
     /** The replication factor to use: {@code requested}, or min(3, brokers) when it is 0. */
     static int replicationFactor(int requested, int brokers) {
         if (requested < 0) throw new IllegalArgumentException("--replication-factor: must be >= 1, got " + requested);

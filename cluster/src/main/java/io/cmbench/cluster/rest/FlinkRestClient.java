@@ -215,6 +215,27 @@ public final class FlinkRestClient {
         return out;
     }
 
+    /**
+     * {@code GET /jobs/{id}/checkpoints}: the full state size in bytes of the latest completed checkpoint (all its
+     * state, not only what an incremental checkpoint added), or empty before the first.
+     */
+    public Optional<Long> latestCheckpointBytes(String jobId) {
+        JsonNode c = get("jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        return c.isObject() && c.has("state_size") ? Optional.of(c.path("state_size").asLong()) : Optional.empty();
+    }
+
+    /**
+     * {@code POST /jobs/{id}/stop}: stop with a savepoint into {@code targetDirectory}; with {@code drain} the sources
+     * first emit the final watermark, so every event-time timer fires and the job ends FINISHED with all its output
+     * (exactly-once sinks commit it with the savepoint). Returns at once (see {@link #awaitTermination}).
+     */
+    public void stopWithSavepoint(String jobId, boolean drain, String targetDirectory) {
+        String body = JSON.createObjectNode().put("drain", drain).put("targetDirectory", targetDirectory).toString();
+        send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "/stop")).timeout(requestTimeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+    }
+
     /** Polls (every 250 ms) until the job is FINISHED, FAILED or CANCELED; returns that state. */
     public String awaitTermination(String jobId, Duration timeout) {
         return awaitState(jobId, TERMINAL_STATES, timeout);
