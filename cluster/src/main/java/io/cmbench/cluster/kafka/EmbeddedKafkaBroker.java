@@ -34,6 +34,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final SaslCredentials sasl;
     private final String classPath;
     private final Thread shutdownHook;
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private Process process;
 
     /**
@@ -163,8 +165,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private synchronized void launchAndAwait() {
         try {
-            process = new ProcessBuilder(KafkaBrokerSetup.command(workDir, classPath, List.of(), "kafka.Kafka",
-                    KafkaBrokerSetup.config(workDir).toAbsolutePath().toString()))
+            List<String> cmd = new java.util.ArrayList<>();
+            if (Files.isExecutable(SETSID)) {
+                // its own session: a Ctrl-C at the terminal reaches the launcher only, which stops the broker when it
+                // is done with it (a live run drains and writes its report after Ctrl-C, on this broker)
+                cmd.add(SETSID.toString());
+            }
+            cmd.addAll(KafkaBrokerSetup.command(workDir, classPath, List.of(), "kafka.Kafka",
+                    KafkaBrokerSetup.config(workDir).toAbsolutePath().toString()));
+            process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                     .start();
