@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
 /** {@code cmbench bench generator|pipeline}: throughput benchmarks, reported with the cores and memory they cost. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (commands, not tests) of the generator, the whole pipeline and the analytics job.",
-        subcommands = {BenchCommand.Generator.class, BenchCommand.Pipeline.class, BenchCommand.Analytics.class})
+        subcommands = {BenchCommand.Generator.class, BenchCommand.Pipeline.class, BenchCommand.Analytics.class, BenchSoak.class})
 final class BenchCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -65,7 +65,7 @@ final class CapacityOptions {
 
     Checked check(CommandSpec spec) {
         Options.require(spec, attainment > 0 && attainment <= 1, "--attainment", attainment, "must be in (0, 1]");
-        Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
+        InputChecks.parallelism(spec, parallelism);
         Options.calibration(spec, calibration);
         SloSpec s = Options.slos(spec, List.of(slo)).get(0);
         Options.require(spec, s.ttftBoundMicros() > 0, "--slo", slo,

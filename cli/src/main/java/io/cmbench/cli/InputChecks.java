@@ -41,6 +41,24 @@ final class InputChecks {
         return new ParameterException(spec.commandLine(), where + ": " + why + (value == null ? "" : ", got '" + value + "'"));
     }
 
+    /**
+     * The most parallel a run may be: the jobs' keyed state has {@link io.cmbench.jobs.JobSettings#MAX_PARALLELISM} key
+     * groups, and a run cannot use more slots than that (on this launcher's machines, far fewer already pay).
+     */
+    static final int MAX_PARALLELISM = 64;
+
+    static {
+        if (MAX_PARALLELISM > io.cmbench.jobs.JobSettings.MAX_PARALLELISM) {
+            throw new AssertionError("--parallelism above the jobs' max parallelism");
+        }
+    }
+
+    /** {@code --parallelism}: between 1 and {@link #MAX_PARALLELISM} (never above the jobs' max parallelism). */
+    static void parallelism(CommandSpec spec, int parallelism) {
+        Options.require(spec, parallelism >= 1 && parallelism <= MAX_PARALLELISM, "--parallelism", parallelism,
+                "must be between 1 and " + MAX_PARALLELISM);
+    }
+
     static void duration(CommandSpec spec, double seconds) {
         Options.require(spec, seconds > 0 && Double.isFinite(seconds), "--duration", seconds, "must be > 0");
         Options.require(spec, seconds <= MAX_SECONDS, "--duration", seconds, "must be <= " + (long) MAX_SECONDS + " s");

@@ -26,13 +26,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Results: the completions are those of the bounded run of the same seed and config (same stream; heartbeats carry
  * no request; every stage orders its work by event time), and so are the windows and summary.json, computed by the
  * same bounded analytics. The live windows (topic {@code PREFIX.live-slo-windows}, deleted at the end) are a view: a
- * completion later than {@link #LIVE_OUT_OF_ORDERNESS_MICROS} behind its partition misses its live row. The emulation
+ * completion more than {@link #LIVE_OUT_OF_ORDERNESS_WALL_SECONDS} (at the run's speed) behind its partition misses
+ * its live row. The emulation
  * runs open-ended (no declared last arrival: it cannot know when Ctrl-C comes), which accepts the same records for
  * a generated workload.
  */
 final class LiveRun implements EmbeddedRun.Feed {
-    /** How far behind its partition's latest a completion may be and still count in the live windows. */
-    static final long LIVE_OUT_OF_ORDERNESS_MICROS = 5_000_000L;
+    /**
+     * How far behind its partition's latest a completion may be and still count in the live windows, in wall-clock
+     * time: the decode subtasks writing one partition are that close at most (their watermarks move together), and
+     * every window waits this long past its end before it closes.
+     */
+    static final double LIVE_OUT_OF_ORDERNESS_WALL_SECONDS = 2.0;
 
     /** What a caller can follow: the soak samples the cluster while the run goes on. */
     interface Observer {
@@ -115,7 +120,7 @@ final class LiveRun implements EmbeddedRun.Feed {
                 .withMaxLead(RequestRules.maxLeadCovering(spec.heartbeatIntervalMicros()));
         emulation.validate();
         AnalyticsJobConfig analytics = new AnalyticsJobConfig(bootstrap, live, cfg.windowMicros(), 0L,
-                LIVE_OUT_OF_ORDERNESS_MICROS, 0L, cfg.slos(), false, cfg.kafkaProperties());
+                Math.round(LIVE_OUT_OF_ORDERNESS_WALL_SECONDS * 1e6 * speed), 0L, cfg.slos(), false, cfg.kafkaProperties());
         analytics.validate();
         List<String> sloNames = cfg.slos().stream().map(io.cmbench.jobs.SloSpec::name).toList();
         LiveWindows windows = new LiveWindows(cfg.quiet() ? null : out, sloNames);

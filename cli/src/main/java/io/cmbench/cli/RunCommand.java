@@ -192,7 +192,7 @@ final class RunCommand implements Callable<Integer> {
         InputChecks.duration(spec, durationSeconds);
         Options.require(spec, promptTokens > 0, "--prompt-tokens", promptTokens, "must be > 0");
         Options.require(spec, outputTokens > 0, "--output-tokens", outputTokens, "must be > 0");
-        Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
+        InputChecks.parallelism(spec, parallelism);
         InputChecks.window(spec, windowSeconds);
         int drain = drainWindows.trim().equalsIgnoreCase("auto") ? RunConfig.DRAIN_AUTO
                 : Options.nonNegativeInt(spec, "--drain-windows", drainWindows);

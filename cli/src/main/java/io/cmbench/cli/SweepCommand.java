@@ -97,7 +97,7 @@ final class SweepCommand implements Callable<Integer> {
         Options.require(spec, outputTokens > 1, "--output-tokens", outputTokens, "must be > 1 (TPOT needs two tokens)");
         Options.require(spec, lifetimes >= 3 && Double.isFinite(lifetimes), "--lifetimes", lifetimes, "must be >= 3");
         Options.require(spec, overload > 1 && Double.isFinite(overload), "--overload", overload, "must be > 1 (saturating load)");
-        Options.require(spec, parallelism >= 1 && parallelism <= 64, "--parallelism", parallelism, "must be between 1 and 64");
+        InputChecks.parallelism(spec, parallelism);
         Options.calibration(spec, calibration);
         boolean prefill = switch (pool.trim().toLowerCase()) {
             case "decode" -> false;
