@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cmbench bench soak}: a live run ({@link LiveRun}) of the paper scenario at its 50 ms operating point rate
- * ({@link PaperOperatingPoint}, decode-only as {@code run} does at that rate) on a local standalone cluster it starts
+ * ({@link PaperOperatingPoint}, decode-only as {@code run} does at that rate; {@code --load} another fraction of the
+ * same capacity) on a local standalone cluster it starts
  * (Kafka and a Flink session cluster as separate JVMs), checkpointing on, for {@code --minutes} of wall-clock time at
  * {@code --speed}; then the verdicts of {@link SoakReport}: completions counted against the generator, each window's
  * emission lag against 2 x its length, heap after GC and checkpoint size flat over the last 2/3.
@@ -41,6 +42,12 @@ final class BenchSoak implements Callable<Integer> {
     @Option(names = "--speed", paramLabel = "X", defaultValue = "1",
             description = "Simulated seconds per wall-clock second (default: ${DEFAULT-VALUE}, real time).")
     String speed;
+
+    @Option(names = "--load", paramLabel = "F", defaultValue = "1.05",
+            description = "Offered rate as a fraction of the decode pool's capacity at its batch cap (default:"
+                    + " ${DEFAULT-VALUE}, the paper's 50 ms operating point, what run --rate paper offers: its excess"
+                    + " queues, so the queue, and with it the state, grows all run long; below 1 the queue is stable).")
+    String load;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -72,19 +79,21 @@ final class BenchSoak implements Callable<Integer> {
         Options.require(spec, checkpointMillis > 0, "--checkpoint-interval", checkpointMillis, "must be > 0");
         Options.require(spec, sampleSeconds >= 1 && Double.isFinite(sampleSeconds), "--sample-interval", sampleSeconds,
                 "must be >= 1");
+        double loadFraction = Options.positiveFinite(spec, "--load", load);
         double simSeconds = wallMinutes * 60 * x;
         InputChecks.duration(spec, simSeconds);
         ScenarioSpec paper = ScenarioSpec.paperDefault();
         PaperOperatingPoint point = PaperOperatingPoint.of(paper, 4096, 256);
-        InputChecks.requestCount(spec, "--minutes x --speed", point.requestsPerSecond() * simSeconds,
-                minutes + " x " + speed);
+        // the paper's operating point is OVERLOAD x the capacity at the cap: the same capacity, another fraction
+        double rate = point.requestsPerSecond() / PaperOperatingPoint.OVERLOAD * loadFraction;
+        InputChecks.requestCount(spec, "--minutes x --speed", rate * simSeconds, minutes + " x " + speed);
         try (RunDirectory held = BenchCommand.workDir(output.out)) {
-            return soak(held.path(), paper, point, wallMinutes, x, simSeconds);
+            return soak(held.path(), paper, point, rate, loadFraction, wallMinutes, x, simSeconds);
         }
     }
 
-    private int soak(Path dir, ScenarioSpec paper, PaperOperatingPoint point, double wallMinutes, double x,
-                     double simSeconds) throws Exception {
+    private int soak(Path dir, ScenarioSpec paper, PaperOperatingPoint point, double rate, double loadFraction,
+                     double wallMinutes, double x, double simSeconds) throws Exception {
         Path runDir = Files.createDirectories(dir.resolve("soak"));
         say("starting a local cluster (Kafka, a Flink JobManager and 2 TaskManagers of %d slots) under %s ...",
                 parallelism, dir.resolve("cluster"));
@@ -92,26 +101,32 @@ final class BenchSoak implements Callable<Integer> {
         try (LocalCluster cluster = LocalCluster.start(ClusterSpec.ephemeral(dir.resolve("cluster").toAbsolutePath())
                 .withTaskManagers(2, parallelism));
              SoakSampler sampler = new SoakSampler(cluster, sampleSeconds)) {
-            RunConfig cfg = new RunConfig(seed, simSeconds, point.requestsPerSecond(), 4096, 256, null, parallelism,
+            RunConfig cfg = new RunConfig(seed, simSeconds, rate, 4096, 256, null, parallelism,
                     runDir, windowSeconds, SloSpec.defaults(), point.warmupWindows(windowSeconds), RunConfig.DRAIN_AUTO, 0,
                     cluster.bootstrapServers(), cluster.clientProperties(), List.of(paper), EmulationMode.DECODE_ONLY,
                     output.json, cluster.restAddress(), cluster.clientPropertiesFile().orElse(null), checkpointMillis,
                     "cmbench", null).withPerRequestOutput(false);
-            say("%s", point.describe(EmulationMode.DECODE_ONLY));
+            if (loadFraction == PaperOperatingPoint.OVERLOAD) {
+                say("%s", point.describe(EmulationMode.DECODE_ONLY));
+            } else {
+                say("offered: %,.1f requests/s, %.2f x the decode pool's capacity at its batch cap (decode-only)", rate,
+                        loadFraction);
+            }
             LiveRun live = new LiveRun(cfg, x, false, System.out, sampler);
             EmbeddedRun.Result result = live.run();
             CompletionAudit audit = CompletionAudit.of(cluster.bootstrapServers(), cluster.clientProperties(),
                     cfg.topics().completions(), result.requests(), List.of(paper.name()));
-            SoakReport report = SoakReport.of(wallMinutes, windowSeconds, live.facts(), result.windows(), audit,
+            SoakReport report = SoakReport.of(wallMinutes, rate, windowSeconds, live.facts(), result.windows(), audit,
                     sampler.samples(), sampler.problems());
             JSON.writeValue(runDir.resolve("soak.json").toFile(), report.json());
             Path html = io.cmbench.report.ReportWriter.write(runDir);
             if (output.json) {
                 System.out.println(JSON.writeValueAsString(report.json()));
             } else {
-                System.out.printf("%nsoak: %.1f min at %s x real time, %,.0f requests/s (the paper's 50 ms operating"
-                                + " point, decode-only), checkpoints every %d ms, %,d requests%n", wallMinutes,
-                        x == Math.rint(x) ? String.format("%.0f", x) : Double.toString(x), point.requestsPerSecond(),
+                System.out.printf("%nsoak: %.1f min at %s x real time, %,.0f requests/s (%.2f x the decode pool's capacity"
+                                + " at its cap; 1.05: the paper's 50 ms operating point; decode-only), checkpoints every %d ms,"
+                                + " %,d requests%n", wallMinutes,
+                        x == Math.rint(x) ? String.format("%.0f", x) : Double.toString(x), rate, loadFraction,
                         checkpointMillis, result.requests());
                 report.print(System.out);
                 sampler.problems().forEach(p -> System.out.println("note: " + p));

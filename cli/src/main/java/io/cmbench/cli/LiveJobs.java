@@ -194,6 +194,14 @@ interface LiveJobs extends AutoCloseable {
 
         OnCluster(RunConfig cfg) {
             this.cluster = new ClusterJobs(cfg);
+            // both jobs at once, each on its own slots: refused up front rather than waiting for slots that never free
+            int free = cluster.rest().overview().slotsAvailable();
+            if (free < 2 * cfg.parallelism()) {
+                throw new RunRefusedException("--cluster: a live run needs 2 x --parallelism = " + 2 * cfg.parallelism()
+                        + " free task slots (the emulation and the live analytics run at the same time), the cluster at "
+                        + cfg.clusterRestAddress() + " has " + free + " (more: ./cmbench cluster start --taskmanagers 2;"
+                        + " or a lower --parallelism), got '" + free + "'");
+            }
         }
 
         @Override

@@ -36,12 +36,13 @@ record SoakReport(Map<String, Object> facts, List<Verdict> verdicts) {
         return verdicts.stream().noneMatch(v -> Boolean.FALSE.equals(v.pass()));
     }
 
-    static SoakReport of(double minutes, double windowSeconds, LiveRun.Facts live, List<SloWindow> windows,
+    static SoakReport of(double minutes, double rate, double windowSeconds, LiveRun.Facts live, List<SloWindow> windows,
                          CompletionAudit audit, List<SoakSampler.Sample> samples, List<String> problems) {
         List<Verdict> verdicts = new ArrayList<>();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("minutes", minutes);
         facts.put("speed", live.speed());
+        facts.put("requests_per_s", rate);
         facts.put("requests", audit.requests());
         facts.put("completion_records", audit.records());
         facts.put("lost", audit.lost());

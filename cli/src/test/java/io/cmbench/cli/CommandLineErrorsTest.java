@@ -39,6 +39,7 @@ class CommandLineErrorsTest {
             "run --speed 2                 | --speed: goes with --live, got '2'",
             "bench soak --speed 0          | --speed: must be > 0, got '0'",
             "bench soak --minutes 0        | --minutes: must be > 0, got '0'",
+            "bench soak --load -1          | --load: must be > 0, got '-1'",
             "bench soak --parallelism 0    | --parallelism: must be between 1 and 64, got '0'",
             "run --prompt-tokens -5        | --prompt-tokens: must be > 0, got '-5'",
             "run --mode sideways           | --mode: unknown value 'sideways'",

@@ -111,6 +111,43 @@ class InterruptedRunTest {
         assertThat(filesUnder(javaTmp)).as("no lz4-java library or other temporary file of the JVM").isEmpty();
     }
 
+    /**
+     * In a live run the first Ctrl-C is a stop, not an abort: the generator stops, the requests in flight complete, and
+     * the run ends with its summary and report, every generated request completed (the terminal's Ctrl-C reaches the
+     * whole foreground process group; here the launcher alone, which is what the broker in its own session sees too).
+     */
+    @Test
+    void ctrlCInALiveRunStopsItWithTheSummaryAndReport() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
+        Path out = work.resolve("live");
+        Process p = launch(work, javaTmp, "run", "--live", "--speed", "2", "--rate", "50", "--window", "2",
+                "--parallelism", "1", "--out", out.toString());
+        CountDownLatch windowShown = new CountDownLatch(1);
+        List<String> stdout = drain(p.getInputStream(), "cloudmatrix384 ", windowShown);
+        List<String> err = drain(p.getErrorStream(), null, null);
+        try {
+            assertThat(windowShown.await(STARTUP_SECONDS, TimeUnit.SECONDS)).as("a live window row; output: %s %s",
+                    stdout, err).isTrue();
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).isTrue();
+            assertThat(p.waitFor(STARTUP_SECONDS, TimeUnit.SECONDS)).as("it ends after the drain").isTrue();
+        } finally {
+            p.destroyForcibly();
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+        assertThat(p.exitValue()).as(String.join("\n", err)).isZero();
+        assertThat(String.join("\n", err)).contains("cmbench: stopping").doesNotContain("\tat ");
+        assertThat(String.join("\n", stdout)).contains("(stopped by Ctrl-C)").contains("report:");
+        long requests = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("summary.json").toFile())
+                .path("requests").asLong();
+        assertThat(requests).isPositive();
+        assertThat(Files.readAllLines(out.resolve("completions.jsonl"))).hasSize((int) requests);
+        assertThat(out.resolve("report.html")).isNotEmptyFile();
+        assertThat(filesUnder(out.resolve("tmp"))).as("nothing under the run's tmp/").isEmpty();
+        assertThat(filesUnder(javaTmp)).as("no temporary file of the JVM").isEmpty();
+    }
+
     @Test
     void aRunThatFailsAfterItStartedLeavesNothingBehindButTheLog() throws Exception {
         Path work = Files.createDirectories(tmp.resolve("work"));
