@@ -116,7 +116,7 @@ final class BenchSoak implements Callable<Integer> {
             EmbeddedRun.Result result = live.run();
             CompletionAudit audit = CompletionAudit.of(cluster.bootstrapServers(), cluster.clientProperties(),
                     cfg.topics().completions(), result.requests(), List.of(paper.name()));
-            SoakReport report = SoakReport.of(wallMinutes, rate, windowSeconds, live.facts(), result.windows(), audit,
+            SoakReport report = SoakReport.of(wallMinutes, rate, windowSeconds, live.facts(), result.windows(), audit, sampler.restarts(),
                     sampler.samples(), sampler.problems());
             JSON.writeValue(runDir.resolve("soak.json").toFile(), report.json());
             Path html = io.cmbench.report.ReportWriter.write(runDir);

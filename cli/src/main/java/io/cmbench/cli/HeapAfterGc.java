@@ -51,7 +51,9 @@ final class HeapAfterGc implements AutoCloseable {
         } finally {
             vm.detach();
         }
-        return new HeapAfterGc(JMXConnectorFactory.connect(new JMXServiceURL(address)));
+        // no background check of the connection: it logs (java.util.logging, to the terminal) when a busy JVM answers late
+        return new HeapAfterGc(JMXConnectorFactory.connect(new JMXServiceURL(address),
+                Map.of("jmx.remote.x.client.connection.check.period", 0L)));
     }
 
     private static <T> T proxy(MBeanServerConnection c, String name, Class<T> type) {

@@ -14,6 +14,7 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>completions: none lost, none duplicated, counted against the generator ({@link CompletionAudit});
+ *   <li>no restart of the emulation job (recoveries from a checkpoint) while arrivals were paced;
  *   <li>window lag: each window whose end the pacing reached is on the live windows topic within 2 x its length of
  *       wall-clock time after that moment (start of pacing + window end / speed), and none is missing;
  *   <li>heap after GC and checkpoint size flat: the least-squares slope over the last 2/3 of the run (MB per wall
@@ -37,7 +38,7 @@ record SoakReport(Map<String, Object> facts, List<Verdict> verdicts) {
     }
 
     static SoakReport of(double minutes, double rate, double windowSeconds, LiveRun.Facts live, List<SloWindow> windows,
-                         CompletionAudit audit, List<SoakSampler.Sample> samples, List<String> problems) {
+                         CompletionAudit audit, Long restarts, List<SoakSampler.Sample> samples, List<String> problems) {
         List<Verdict> verdicts = new ArrayList<>();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("minutes", minutes);
@@ -52,6 +53,9 @@ record SoakReport(Map<String, Object> facts, List<Verdict> verdicts) {
         verdicts.add(new Verdict("duplicated completions", Long.toString(audit.totalDuplicated() + audit.unexpected()),
                 "0", audit.totalDuplicated() == 0 && audit.unexpected() == 0));
 
+        // a recovery is exactly-once (nothing lost or duplicated) but not a steady state: a soak should have none
+        verdicts.add(new Verdict("emulation restarts", restarts == null ? "unknown" : Long.toString(restarts), "0",
+                restarts != null && restarts == 0));
         double boundSeconds = 2 * windowSeconds / live.speed();
         Map<String, LiveWindows.Appearance> seen = new HashMap<>();
         live.windows().forEach(a -> seen.putIfAbsent(a.scenario() + "@" + a.windowStartMicros(), a));

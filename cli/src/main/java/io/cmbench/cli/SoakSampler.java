@@ -28,6 +28,7 @@ final class SoakSampler implements LiveRun.Observer, AutoCloseable {
     private ScheduledExecutorService timer;
     private LiveJobs jobs;
     private long startMillis;
+    private Long restarts;
 
     SoakSampler(LocalCluster cluster, double intervalSeconds) {
         this.cluster = cluster;
@@ -61,6 +62,22 @@ final class SoakSampler implements LiveRun.Observer, AutoCloseable {
     @Override
     public void drained() {
         stop();
+        closeConnections();
+        try {
+            restarts = jobs.emulationJobId().map(id -> cluster.rest().restoredCheckpoints(id)).orElse(null);
+        } catch (RuntimeException e) {
+            problems.add("emulation restarts not readable: " + CommandErrors.describe(e));
+        }
+    }
+
+    /** How often the emulation recovered from a checkpoint while arrivals were paced; null if unknown. */
+    synchronized Long restarts() {
+        return restarts;
+    }
+
+    private synchronized void closeConnections() {
+        heaps.values().forEach(HeapAfterGc::close);
+        heaps.clear();
     }
 
     private synchronized void sample() {
@@ -119,6 +136,6 @@ final class SoakSampler implements LiveRun.Observer, AutoCloseable {
     @Override
     public void close() {
         stop();
-        heaps.values().forEach(HeapAfterGc::close);
+        closeConnections();
     }
 }

@@ -37,6 +37,7 @@ class SoakTest {
         assertThat(verdicts.get("lost completions").path("verdict").asText()).as(soak.toPrettyString()).isEqualTo("pass");
         assertThat(verdicts.get("lost completions").path("measured").asText()).isEqualTo("0");
         assertThat(verdicts.get("duplicated completions").path("verdict").asText()).isEqualTo("pass");
+        assertThat(verdicts.get("emulation restarts").path("verdict").asText()).isEqualTo("pass");
         assertThat(verdicts.get("max window lag (wall s)").path("verdict").asText()).as(soak.toPrettyString())
                 .isEqualTo("pass");
         assertThat(verdicts.get("windows missing live").path("verdict").asText()).isEqualTo("pass");

@@ -215,6 +215,11 @@ public final class FlinkRestClient {
         return out;
     }
 
+    /** {@code GET /jobs/{id}/checkpoints}: how many times the job restored its state from a checkpoint (its recoveries). */
+    public long restoredCheckpoints(String jobId) {
+        return get("jobs/" + jobId + "/checkpoints").path("counts").path("restored").asLong();
+    }
+
     /**
      * {@code GET /jobs/{id}/checkpoints}: the full state size in bytes of the latest completed checkpoint (all its
      * state, not only what an incremental checkpoint added), or empty before the first.
