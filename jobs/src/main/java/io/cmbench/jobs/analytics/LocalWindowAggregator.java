@@ -38,6 +38,12 @@ public final class LocalWindowAggregator extends AbstractStreamOperator<WindowPa
     private transient Map<Key, WindowAccumulator> partials;
     private transient long watermark;
     private transient WindowAssigner.WindowAssignerContext assignerContext;
+    /**
+     * The partial the last completion went to: completions come nearly in time order, so most land in the same
+     * (scenario, window) as the one before and skip the map. Forgotten when partials are flushed.
+     */
+    private transient Key lastKey;
+    private transient WindowAccumulator lastPartial;
 
     private record Key(String scenario, long start, long end) {}
 
@@ -76,13 +82,30 @@ public final class LocalWindowAggregator extends AbstractStreamOperator<WindowPa
                 // the window already fired: send at once so that it re-fires with this completion
                 emit(w.getStart(), w.getEnd(), aggregate.add(c, aggregate.createAccumulator()));
             } else {
-                Key k = new Key(c.getScenario(), w.getStart(), w.getEnd());
-                WindowAccumulator a = partials.get(k);
-                partials.put(k, aggregate.add(c, a == null ? aggregate.createAccumulator() : a));
+                addToPartial(c, w);
             }
         }
         if (!counted) {
             output.collect(late, record);
+        }
+    }
+
+    private void addToPartial(Completion c, TimeWindow w) {
+        Key k = lastKey;
+        if (k == null || k.start() != w.getStart() || k.end() != w.getEnd() || !k.scenario().equals(c.getScenario())) {
+            k = new Key(c.getScenario(), w.getStart(), w.getEnd());
+            WindowAccumulator a = partials.get(k);
+            if (a == null) {
+                a = aggregate.createAccumulator();
+                partials.put(k, a);
+            }
+            lastKey = k;
+            lastPartial = a;
+        }
+        WindowAccumulator added = aggregate.add(c, lastPartial);
+        if (added != lastPartial) { // SloAggregate adds in place; another aggregate may hand back a new one
+            partials.put(k, added);
+            lastPartial = added;
         }
     }
 
@@ -112,6 +135,8 @@ public final class LocalWindowAggregator extends AbstractStreamOperator<WindowPa
 
     /** Emits (in window order, for readable traces) the partials of windows whose max timestamp is &le; {@code upTo}. */
     private void flush(long upTo) {
+        lastKey = null;
+        lastPartial = null;
         List<Map.Entry<Key, WindowAccumulator>> due = new ArrayList<>();
         for (Iterator<Map.Entry<Key, WindowAccumulator>> it = partials.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Key, WindowAccumulator> e = it.next();

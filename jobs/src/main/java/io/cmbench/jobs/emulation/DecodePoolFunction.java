@@ -28,7 +28,8 @@ import org.apache.flink.util.Collector;
  * <p>Requests enter at kvTransferEnd (DECODE_ONLY: at arrival) on an event-time timer, in requestId order, into an
  * FCFS queue. At each step boundary the instance admits queued requests from the head while the instance's batch
  * cap ({@code decodeBatchCapPerNpu × NPUs}), the per-die share of it and the die's KV capacity allow, each to the
- * least-loaded die (fewest sequences, then least reserved KV, then lowest index). At admission each request's
+ * least-loaded die (fewest sequences, then least reserved KV, then lowest index; a heap of the dies,
+ * {@link LeastLoadedDies}, finds it). At admission each request's
  * number of steps is drawn ({@link MtpDraw}) and it is stored under its finishing step. A step lasts
  * {@code decodeStepMicros(sequences per die, KV tokens per die)} and costs O(dies) thanks to per-die aggregates
  * ({@link DecodeEngine}). At the end of a step the requests finishing there are emitted as {@link Completion}
@@ -217,19 +218,14 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
         int dies = eng.seqs.length;
         long instanceCap = (long) layout.decodeBatchCapPerNpu() * layout.decodeNpusPerInstance();
         long perDieCap = (instanceCap + dies - 1) / dies;
+        LeastLoadedDies least = null; // built when the first request is admitted at this boundary
         while (eng.queueHead < eng.queueTail && eng.active < instanceCap) {
             RequestJob head = queue.get(eng.queueHead);
             long reserve = (long) head.promptTokens + head.outputTokens;
-            int best = -1;
-            for (int d = 0; d < dies; d++) {
-                if (eng.seqs[d] >= perDieCap || eng.reserved[d] + reserve > layout.kvCacheTokensPerDie()) {
-                    continue;
-                }
-                if (best < 0 || eng.seqs[d] < eng.seqs[best]
-                        || (eng.seqs[d] == eng.seqs[best] && eng.reserved[d] < eng.reserved[best])) {
-                    best = d;
-                }
+            if (least == null) {
+                least = new LeastLoadedDies(eng.seqs, eng.reserved);
             }
+            int best = chooseDie(eng, least, perDieCap, reserve, layout.kvCacheTokensPerDie());
             if (best < 0) {
                 break; // strict FCFS: the head waits for room
             }
@@ -250,33 +246,45 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
             eng.reserved[best] += reserve;
             eng.kvBase[best] += d.kvOffset;
             eng.rate[best] += d.rate;
+            least.loadIncreased(best);
             admitted.add(d);
         }
         return admitted;
     }
 
+    /**
+     * The least-loaded die with room for {@code reserve} KV tokens and below the per-die cap (fewest sequences,
+     * then least reserved KV, then lowest index), or -1. The least loaded die of all is the answer when it has room;
+     * when it is at the per-die cap so are all others; only when its KV is short is every die looked at.
+     */
+    static int chooseDie(DecodeEngine eng, LeastLoadedDies least, long perDieCap, long reserve, long kvCapacity) {
+        int top = least.least();
+        if (eng.seqs[top] >= perDieCap) {
+            return -1;
+        }
+        if (eng.reserved[top] + reserve <= kvCapacity) {
+            return top;
+        }
+        int best = -1;
+        for (int d = 0; d < eng.seqs.length; d++) {
+            if (eng.seqs[d] >= perDieCap || eng.reserved[d] + reserve > kvCapacity) {
+                continue;
+            }
+            if (best < 0 || eng.seqs[d] < eng.seqs[best]
+                    || (eng.seqs[d] == eng.seqs[best] && eng.reserved[d] < eng.reserved[best])) {
+                best = d;
+            }
+        }
+        return best;
+    }
+
     private Completion completion(RequestJob j, String scenario, PoolLayout layout, long lastToken, int die, long admitMicros) {
         long entry = entryTime(j);
-        return Completion.newBuilder()
-                .setScenario(scenario)
-                .setRequestId(j.requestId)
-                .setArrivalTimeMicros(j.arrivalMicros)
-                .setPromptTokens(j.promptTokens)
-                .setOutputTokens(j.outputTokens)
-                .setCacheHitTokens(j.cacheHitTokens)
-                .setPrefillStartMicros(j.prefillStartMicros)
-                .setPrefillEndMicros(j.prefillEndMicros)
-                .setKvTransferEndMicros(j.kvTransferEndMicros)
-                .setFirstTokenMicros(j.firstTokenMicros)
-                .setLastTokenMicros(lastToken)
-                .setPrefillInstance(j.prefillInstance)
-                .setDecodeInstance(j.decodeInstance)
-                .setDecodeDie(die)
-                .setPrefillQueueMicros(j.prefillQueueMicros)
-                .setDecodeQueueMicros(Math.max(0L, admitMicros - entry))
-                .setPrefillNpus(layout.prefillNpus())
-                .setDecodeNpus(layout.decodeNpus())
-                .setSource("emulated")
-                .build();
+        // the all-fields constructor, not the builder: every field is set here, and the builder's per-record
+        // default-value copies showed in the decode pool's profile
+        return new Completion(scenario, j.requestId, j.arrivalMicros, j.promptTokens, j.outputTokens, j.cacheHitTokens,
+                j.prefillStartMicros, j.prefillEndMicros, j.kvTransferEndMicros, j.firstTokenMicros, lastToken,
+                j.prefillInstance, j.decodeInstance, die, j.prefillQueueMicros, Math.max(0L, admitMicros - entry),
+                layout.prefillNpus(), layout.decodeNpus(), "emulated");
     }
 }

@@ -1,13 +1,13 @@
 package io.cmbench.jobs.emulation;
 
 import io.cmbench.jobs.serde.Envelope;
+import io.cmbench.jobs.serde.RequestIdStateSerializer;
+import io.cmbench.jobs.serde.SerializerTypeInfo;
+import java.util.List;
 import io.cmbench.jobs.serde.EnvelopeTypeInfo;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -21,7 +21,8 @@ import org.apache.flink.util.Collector;
  * seen before the winner is decided wait with it, so that every dead letter names the final winner. Holding costs
  * nothing in results: every downstream stage waits for the watermark anyway.
  *
- * <p>Scale: the state per id is the held request until its arrival, then only where the winner came from. That
+ * <p>Scale: the state per id ({@link RequestIdState}, one value: one lookup per event) is the held request until its
+ * arrival, then only where the winner came from. That
  * memory is kept until the run's horizon (a duplicate cannot arrive later), or, in a run with no known horizon, for
  * {@link #OPEN_RUN_RETENTION_MICROS} of simulated time after the arrival, so the state of an endless run stays
  * bounded by the arrivals of that period; ids repeated further apart than that are not detected there.
@@ -34,10 +35,7 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
 
     private final long horizonMicros;
     private final boolean horizonKnown;
-    private transient ValueState<Envelope> held;
-    private transient ListState<Envelope> losers;
-    private transient ValueState<String> winner;
-    private transient ValueState<Long> forgetAtMicros;
+    private transient ValueState<RequestIdState> ids;
 
     /**
      * @param horizonMicros the run's latest accepted arrival
@@ -50,57 +48,65 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
 
     @Override
     public void open(OpenContext ctx) {
-        held = getRuntimeContext().getState(new ValueStateDescriptor<>("held", EnvelopeTypeInfo.INSTANCE));
-        losers = getRuntimeContext().getListState(new ListStateDescriptor<>("losers", EnvelopeTypeInfo.INSTANCE));
-        winner = getRuntimeContext().getState(new ValueStateDescriptor<>("winner", Types.STRING));
-        forgetAtMicros = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-at", Types.LONG));
+        ids = getRuntimeContext().getState(new ValueStateDescriptor<>("request-id", new SerializerTypeInfo<>(
+                RequestIdState.class, RequestIdStateSerializer.INSTANCE)));
     }
 
     @Override
     public void processElement(Envelope e, Context ctx, Collector<Envelope> out) throws Exception {
-        String id = ctx.getCurrentKey();
-        String taken = winner.value();
-        if (taken != null) {
-            ctx.output(Stages.DEAD_LETTERS, duplicate(e, id, taken));
+        RequestIdState id = ids.value();
+        if (id != null && id.decided) {
+            ctx.output(Stages.DEAD_LETTERS, duplicate(e, ctx.getCurrentKey(), id.kept()));
             return;
         }
-        Envelope h = held.value();
-        if (h == null || before(e, h)) {
-            if (h != null) {
-                losers.add(h);
+        // an id with state that is not decided holds a request
+        if (id == null || before(e, id.held)) {
+            boolean first = id == null;
+            if (first) {
+                id = new RequestIdState();
+            } else {
+                id.addLoser(id.held);
             }
-            held.update(e);
+            id.held = e;
             ctx.timerService().registerEventTimeTimer(e.eventTime);
-            if (forgetAtMicros.value() == null) {
-                long forget = forgetAt(e.eventTime);
-                forgetAtMicros.update(forget);
-                ctx.timerService().registerEventTimeTimer(forget);
+            if (first) {
+                id.forgetAtMicros = forgetAt(e.eventTime);
+                ctx.timerService().registerEventTimeTimer(id.forgetAtMicros);
             }
         } else {
-            losers.add(e);
+            id.addLoser(e);
         }
+        ids.update(id);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Envelope> out) throws Exception {
-        Envelope h = held.value();
+        RequestIdState id = ids.value();
+        if (id == null) {
+            return;
+        }
+        Envelope h = id.held;
         if (h != null && h.eventTime == timestamp) {
             out.collect(h); // at its own arrival time: the timer's timestamp
-            held.clear();
-            String kept = where(h);
-            winner.update(kept);
-            java.util.List<Envelope> lost = new java.util.ArrayList<>();
-            losers.get().forEach(lost::add);
-            lost.sort((a, b) -> before(a, b) ? -1 : before(b, a) ? 1 : 0); // not in the order they came in
-            for (Envelope loser : lost) {
-                ctx.output(Stages.DEAD_LETTERS, duplicate(loser, ctx.getCurrentKey(), kept));
+            id.held = null;
+            id.decided = true;
+            id.keptPartition = h.partition;
+            id.keptOffset = h.offset;
+            id.keptArrivalMicros = h.eventTime;
+            if (id.losers != null) {
+                List<Envelope> lost = id.losers;
+                lost.sort((a, b) -> before(a, b) ? -1 : before(b, a) ? 1 : 0); // not in the order they came in
+                String kept = id.kept();
+                for (Envelope loser : lost) {
+                    ctx.output(Stages.DEAD_LETTERS, duplicate(loser, ctx.getCurrentKey(), kept));
+                }
+                id.losers = null;
             }
-            losers.clear();
         }
-        Long forget = forgetAtMicros.value();
-        if (forget != null && timestamp >= forget && held.value() == null) {
-            winner.clear();
-            forgetAtMicros.clear();
+        if (timestamp >= id.forgetAtMicros && id.held == null) {
+            ids.clear();
+        } else if (h != null && id.held == null) {
+            ids.update(id);
         }
     }
 
@@ -124,10 +130,6 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
             return a.partition < b.partition;
         }
         return a.offset < b.offset;
-    }
-
-    private static String where(Envelope e) {
-        return "partition " + e.partition + " offset " + e.offset + ", arrival " + e.eventTime;
     }
 
     private static io.cmbench.schemas.DeadLetter duplicate(Envelope e, String id, String kept) {

@@ -73,6 +73,23 @@ class LocalWindowAggregatorTest {
     }
 
     @Test
+    void completionsAlternatingBetweenPartialsEachCountInTheirOwn() throws Exception {
+        // the operator remembers the partial of the last completion: going back and forth must not mix them up
+        var h = harness(TumblingEventTimeWindows.of(Duration.ofMillis(WINDOW)), 0);
+        h.processElement(at(100, "a", 2));
+        h.processElement(at(950, "b", 4));
+        h.processElement(at(1_100, "a", 7));
+        h.processElement(at(960, "a", 3));
+        h.processElement(at(970, "b", 1));
+        h.processWatermark(new Watermark(999));
+        h.processElement(at(1_200, "a", 5)); // after a flush: the [1000,2000) partial is still held
+        h.processWatermark(new Watermark(1_999));
+        assertThat(emitted(h)).containsExactlyInAnyOrder("a [0,1000) 2 5 @999", "b [0,1000) 2 5 @999", "wm 999",
+                "a [1000,2000) 2 12 @1999", "wm 1999");
+        h.close();
+    }
+
+    @Test
     void lateCompletionsGoToTheSideOutputAndAllowedLateOnesLeaveAtOnce() throws Exception {
         var h = harness(TumblingEventTimeWindows.of(Duration.ofMillis(WINDOW)), 500);
         h.processWatermark(new Watermark(1_200));
