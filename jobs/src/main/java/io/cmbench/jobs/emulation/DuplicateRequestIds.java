@@ -22,16 +22,19 @@ import org.apache.flink.util.Collector;
  * nothing in results: every downstream stage waits for the watermark anyway.
  *
  * <p>Scale: the state per id ({@link RequestIdState}, one value: one lookup per event) is the held request until its
- * arrival, then only where the winner came from. That
- * memory is kept until the run's horizon (a duplicate cannot arrive later), or, in a run with no known horizon, for
- * {@link #OPEN_RUN_RETENTION_MICROS} of simulated time after the arrival, so the state of an endless run stays
- * bounded by the arrivals of that period; ids repeated further apart than that are not detected there.
+ * arrival, then only where the winner came from, for {@link #RETENTION_MICROS} of simulated time after the arrival
+ * (or until the run's horizon, if that comes first). A copy of the same record (a producer's retry, a generator
+ * replaying after a restart) has the same arrival time, and once the watermark has passed it any such copy is late
+ * in its partition and dead-lettered by the source, so copies need no memory at all past the arrival; the retention
+ * only catches a different request reusing an id. Ids reused further apart than the retention are two requests.
+ * Before, ids were kept until the horizon (an open-ended run: one simulated hour): the state grew with every request
+ * of a long run until a live soak's TaskManager ran out of heap after ~10 minutes (docs/BENCHMARKS.md).
  */
 public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, Envelope> {
     private static final long serialVersionUID = 1L;
     public static final String STAGE = "dedup";
-    /** How long an open-ended run remembers an id: one simulated hour. */
-    public static final long OPEN_RUN_RETENTION_MICROS = 3_600_000_000L;
+    /** How long an id is remembered after its arrival: one simulated minute. */
+    public static final long RETENTION_MICROS = 60_000_000L;
 
     private final long horizonMicros;
     private final boolean horizonKnown;
@@ -39,7 +42,7 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
 
     /**
      * @param horizonMicros the run's latest accepted arrival
-     * @param horizonKnown false for an open-ended run (ids are then forgotten after {@link #OPEN_RUN_RETENTION_MICROS})
+     * @param horizonKnown false for an open-ended run (ids are then forgotten only after {@link #RETENTION_MICROS})
      */
     public DuplicateRequestIds(long horizonMicros, boolean horizonKnown) {
         this.horizonMicros = horizonMicros;
@@ -111,14 +114,13 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
     }
 
     private long forgetAt(long arrivalMicros) {
-        if (horizonKnown) {
-            return Math.max(arrivalMicros, horizonMicros);
-        }
+        long retained;
         try {
-            return Math.addExact(arrivalMicros, OPEN_RUN_RETENTION_MICROS);
+            retained = Math.addExact(arrivalMicros, RETENTION_MICROS);
         } catch (ArithmeticException overflow) {
-            return Long.MAX_VALUE; // kept until the end of input
+            retained = Long.MAX_VALUE; // kept until the end of input
         }
+        return horizonKnown ? Math.min(retained, Math.max(arrivalMicros, horizonMicros)) : retained;
     }
 
     /** The deterministic order among requests of one id: arrival, then where they were read from. */

@@ -16,8 +16,13 @@ class DuplicateRequestIdsTest {
     static final long HORIZON = 1_000;
 
     static KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> harness(boolean horizonKnown) throws Exception {
+        return harness(HORIZON, horizonKnown);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> harness(long horizon, boolean horizonKnown)
+            throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DuplicateRequestIds(HORIZON, horizonKnown)),
+                new KeyedProcessOperator<>(new DuplicateRequestIds(horizon, horizonKnown)),
                 e -> e.request().getRequestId(), Types.STRING);
         h.open();
         return h;
@@ -96,12 +101,22 @@ class DuplicateRequestIdsTest {
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
 
-        var open = harness(false); // no known horizon: an hour of simulated time after the arrival
+        var open = harness(false); // no known horizon: a simulated minute after the arrival
         feed(open, request("r1", 100, 0, 0));
         open.processWatermark(HORIZON);
         assertThat(open.numKeyedStateEntries()).isPositive();
-        open.processWatermark(100 + DuplicateRequestIds.OPEN_RUN_RETENTION_MICROS);
+        open.processWatermark(100 + DuplicateRequestIds.RETENTION_MICROS - 1);
+        assertThat(open.numKeyedStateEntries()).isPositive();
+        open.processWatermark(100 + DuplicateRequestIds.RETENTION_MICROS);
         assertThat(open.numKeyedStateEntries()).isZero();
         open.close();
+
+        // a long run with a horizon: an id is forgotten a minute after its arrival, not at the horizon
+        var long_ = harness(3_600_000_000L, true);
+        feed(long_, request("r1", 100, 0, 0));
+        long_.processWatermark(100 + DuplicateRequestIds.RETENTION_MICROS);
+        assertThat(long_.numKeyedStateEntries()).isZero();
+        assertThat(long_.numEventTimeTimers()).isZero();
+        long_.close();
     }
 }
