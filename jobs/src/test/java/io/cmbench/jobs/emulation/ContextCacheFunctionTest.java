@@ -10,8 +10,6 @@ import io.cmbench.model.scenario.ScenarioPolicies;
 import io.cmbench.model.scenario.ScenarioPolicies.Routing;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -49,11 +47,11 @@ class ContextCacheFunctionTest {
     }
 
     void add(RequestJob j) throws Exception {
-        h.processElement(new StreamRecord<>(j, j.arrivalMicros));
+        PoolHarnesses.add(h, j);
     }
 
     Map<String, RequestJob> outputById() {
-        return h.extractOutputValues().stream().collect(Collectors.toMap(j -> j.requestId, Function.identity()));
+        return PoolHarnesses.outputById(h);
     }
 
     @Test

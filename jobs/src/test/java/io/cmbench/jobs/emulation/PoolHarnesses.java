@@ -31,6 +31,18 @@ final class PoolHarnesses {
         return j;
     }
 
+    /** Feeds a request to a harness at its arrival time. */
+    static void add(org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<Long, RequestJob, RequestJob> h,
+                    RequestJob j) throws Exception {
+        h.processElement(new org.apache.flink.streaming.runtime.streamrecord.StreamRecord<>(j, j.arrivalMicros));
+    }
+
+    /** What a harness emitted so far, by request id. */
+    static java.util.Map<String, RequestJob> outputById(
+            org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<Long, RequestJob, RequestJob> h) {
+        return h.extractOutputValues().stream().collect(java.util.stream.Collectors.toMap(j -> j.requestId, j -> j));
+    }
+
     static FakeCostModel model(io.cmbench.model.PoolLayout layout) {
         return FakeCostModel.simple(layout);
     }
