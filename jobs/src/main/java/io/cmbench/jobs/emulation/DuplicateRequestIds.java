@@ -26,7 +26,8 @@ import org.apache.flink.util.Collector;
  * (or until the run's horizon, if that comes first). A copy of the same record (a producer's retry, a generator
  * replaying after a restart) has the same arrival time, and once the watermark has passed it any such copy is late
  * in its partition and dead-lettered by the source, so copies need no memory at all past the arrival; the retention
- * only catches a different request reusing an id. Ids reused further apart than the retention are two requests.
+ * only catches a different request reusing an id. Ids reused further apart than the retention are two requests,
+ * decided by their arrival times alone, not by whether the forget timer has fired when the second one comes.
  * Before, ids were kept until the horizon (an open-ended run: one simulated hour): the state grew with every request
  * of a long run until a live soak's TaskManager ran out of heap after ~10 minutes (docs/BENCHMARKS.md).
  */
@@ -58,6 +59,11 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
     @Override
     public void processElement(Envelope e, Context ctx, Collector<Envelope> out) throws Exception {
         RequestIdState id = ids.value();
+        if (id != null && id.decided && e.eventTime >= id.forgetAtMicros) {
+            // the id's retention has ended at this request's arrival: it is a new request, whether or not the forget
+            // timer has fired yet (which depends on how far the other partitions have been read: wall-clock timing)
+            id = null;
+        }
         if (id != null && id.decided) {
             ctx.output(Stages.DEAD_LETTERS, duplicate(e, ctx.getCurrentKey(), id.kept()));
             return;

@@ -41,7 +41,11 @@ class DuplicateRequestIdsTest {
     }
 
     static List<String> dead(KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> h) {
-        return h.getSideOutput(Stages.DEAD_LETTERS).stream().map(StreamRecord::getValue)
+        var side = h.getSideOutput(Stages.DEAD_LETTERS);
+        if (side == null) {
+            return List.of(); // nothing was dead-lettered
+        }
+        return side.stream().map(StreamRecord::getValue)
                 .map(d -> d.getSourcePartition() + "/" + d.getSourceOffset() + " " + d.getField() + ": " + d.getReason())
                 .toList();
     }
@@ -118,5 +122,35 @@ class DuplicateRequestIdsTest {
         assertThat(long_.numKeyedStateEntries()).isZero();
         assertThat(long_.numEventTimeTimers()).isZero();
         long_.close();
+    }
+
+    @Test
+    void anIdReusedAfterItsRetentionIsANewRequestWhetherOrNotTheForgetTimerFiredFirst() throws Exception {
+        long reuse = 100 + DuplicateRequestIds.RETENTION_MICROS;
+        for (boolean timerFirst : List.of(true, false)) {
+            var h = harness(false);
+            feed(h, request("r1", 100, 0, 0));
+            h.processWatermark(100);
+            // the watermark reaches the forget time before the second request comes, or the request comes first
+            // (another partition held the watermark back)
+            if (timerFirst) {
+                h.processWatermark(reuse - 1);
+                h.processWatermark(reuse);
+            }
+            feed(h, request("r1", reuse, 1, 5));
+            h.processWatermark(reuse + 1);
+            assertThat(kept(h)).as("timer first: %s", timerFirst).containsExactly("0/0", "1/5");
+            assertThat(dead(h)).isEmpty();
+
+            // and a copy of the second within its own retention is a duplicate of it
+            feed(h, request("r1", reuse + 10, 0, 9));
+            h.processWatermark(reuse + 20);
+            assertThat(dead(h)).singleElement().asString()
+                    .contains("the request from partition 1 offset 5, arrival " + reuse + " is kept");
+            h.processWatermark(reuse + DuplicateRequestIds.RETENTION_MICROS);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+            h.close();
+        }
     }
 }
