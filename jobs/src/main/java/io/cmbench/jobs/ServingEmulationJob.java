@@ -52,7 +52,7 @@ import org.apache.avro.specific.SpecificRecordBase;
  * write-backs become visible after a declared delay) → router keyed by (scenario, supernode)
  * ({@link InstanceRouterFunction}: prefill and decode instance) → prefill keyed by (scenario, prefill instance) → KV
  * transfer → decode pool keyed by (scenario, decode instance). DECODE_ONLY: validate → one per id → fan-out → router →
- * decode pool. PREFILL_ONLY: validate → one per id → fan-out → cache → router → prefill → one-token completions. Every
+ * decode pool (the router only when a supernode has more than one decode instance to choose from). PREFILL_ONLY: validate → one per id → fan-out → cache → router → prefill → one-token completions. Every
  * keyed stage's keys are spread evenly over the subtasks ({@link EmulationKeys}), so one scenario's work spreads over
  * the parallelism as far as it has shards, supernodes and instances.
  *
@@ -81,6 +81,10 @@ public final class ServingEmulationJob {
      */
     public static EmulationStreams build(DataStream<Envelope> requests, EmulationJobConfig cfg, CostModelFactory costModels) {
         var scenarios = cfg.scenarios();
+        // No defensive copy of each record between chained operators (a completion's Avro deep copy into its sink
+        // showed in the decode pool's profile): every stage emits a record it no longer holds or changes, and the
+        // one chained stage that changes its input (kv-transfer) gets a job the prefill instance has let go of.
+        requests.getExecutionEnvironment().getConfig().enableObjectReuse();
         SingleOutputStreamOperator<Envelope> valid = requests
                 .process(new ValidateRequests(), EnvelopeTypeInfo.INSTANCE)
                 .name("validate").uid("validate");
@@ -107,7 +111,9 @@ public final class ServingEmulationJob {
                         .name("prefill-completions").uid("prefill-completions");
             }
             case DECODE_ONLY -> {
-                SingleOutputStreamOperator<Completion> decoded = decode(route(jobs, cfg, costModels, keys), cfg, costModels, keys);
+                // a supernode with one decode instance has no choice to make: fan-out names it (FanOutToScenarios)
+                DataStream<RequestJob> routed = keys.decodeChoiceNeeded() ? route(jobs, cfg, costModels, keys) : jobs;
+                SingleOutputStreamOperator<Completion> decoded = decode(routed, cfg, costModels, keys);
                 steps = decoded.getSideOutput(Stages.STEPS);
                 completions = decoded;
             }

@@ -21,11 +21,15 @@ public final class EmulationKeys implements Serializable {
     private final StageKeys prefill;
     private final StageKeys decode;
 
-    private EmulationKeys(StageKeys cache, StageKeys router, StageKeys prefill, StageKeys decode) {
+    private final boolean decodeChoiceNeeded;
+
+    private EmulationKeys(StageKeys cache, StageKeys router, StageKeys prefill, StageKeys decode,
+                          boolean decodeChoiceNeeded) {
         this.cache = cache;
         this.router = router;
         this.prefill = prefill;
         this.decode = decode;
+        this.decodeChoiceNeeded = decodeChoiceNeeded;
     }
 
     public static EmulationKeys of(List<ScenarioSpec> scenarios, CostModelFactory factory, int maxParallelism) {
@@ -34,7 +38,16 @@ public final class EmulationKeys implements Serializable {
                 spread(layouts, l -> l.supernodes() * FleetRouting.CACHE_SHARDS, maxParallelism),
                 spread(layouts, PoolLayout::supernodes, maxParallelism),
                 spread(layouts, PoolLayout::prefillInstances, maxParallelism),
-                spread(layouts, PoolLayout::decodeInstances, maxParallelism));
+                spread(layouts, PoolLayout::decodeInstances, maxParallelism),
+                layouts.stream().anyMatch(l -> l.decodeInstancesPerSupernode() > 1));
+    }
+
+    /**
+     * Whether some scenario's supernode has more than one decode instance, so that a router must choose; when none
+     * has, the decode instance is the supernode's only one, known at fan-out ({@link FanOutToScenarios#onlyDecodeInstance}).
+     */
+    public boolean decodeChoiceNeeded() {
+        return decodeChoiceNeeded;
     }
 
     private static StageKeys spread(List<PoolLayout> layouts, ToIntFunction<PoolLayout> units, int maxParallelism) {

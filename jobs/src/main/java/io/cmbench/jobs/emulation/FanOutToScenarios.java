@@ -43,6 +43,14 @@ public class FanOutToScenarios extends ProcessFunction<Envelope, RequestJob> {
         models = Stages.costModels(scenarios, factory);
     }
 
+    /**
+     * The decode instance of a supernode that has only one (the global index the router would give it), else -1: the
+     * router chooses. A decode-only run whose supernodes all have one skips the router (ServingEmulationJob).
+     */
+    static int onlyDecodeInstance(PoolLayout layout, int supernode) {
+        return layout.decodeInstancesPerSupernode() == 1 ? supernode : -1;
+    }
+
     @Override
     public void processElement(Envelope e, Context ctx, Collector<RequestJob> out) throws Exception {
         if (models == null) {
@@ -79,9 +87,9 @@ public class FanOutToScenarios extends ProcessFunction<Envelope, RequestJob> {
             j.cacheHitTokens = 0;
             j.supernode = FleetRouting.supernodeOf(id, layout.supernodes());
             j.cacheShard = FleetRouting.cacheShardOf(id, blocks);
-            // instances are chosen by the supernode's router downstream
+            // instances are chosen by the supernode's router downstream; a decode-only run's when there is a choice
             j.prefillInstance = -1;
-            j.decodeInstance = -1;
+            j.decodeInstance = mode == EmulationMode.DECODE_ONLY ? onlyDecodeInstance(layout, j.supernode) : -1;
             if (blocks != null) {
                 j.prefixBlocks = s == 0 ? blocks : blocks.clone();
                 j.prefixBlockTokens = r.getPrefixBlockTokens();

@@ -21,7 +21,8 @@ import org.apache.flink.util.OutputTag;
 public final class Stages {
     private Stages() {}
 
-    public static final TypeInformation<RequestJob> JOB_TYPE = Types.POJO(RequestJob.class);
+    public static final TypeInformation<RequestJob> JOB_TYPE =
+            new io.cmbench.jobs.serde.SerializerTypeInfo<>(RequestJob.class, io.cmbench.jobs.serde.RequestJobSerializer.INSTANCE);
     public static final TypeInformation<List<RequestJob>> JOB_LIST_TYPE = Types.LIST(JOB_TYPE);
     public static final OutputTag<EngineStep> STEPS = new OutputTag<>("engine-steps", AvroTypeInfo.forClass(EngineStep.class));
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", AvroTypeInfo.forClass(DeadLetter.class));

@@ -205,6 +205,31 @@ class OracleComparisonTest {
     }
 
     @Test
+    void decodeOnlyWithOneDecodeInstancePerSupernodeSkipsTheRouterAndMatchesTheOracle() throws Exception {
+        // 2 supernodes, one decode instance each: the supernode names the instance, no router in the job
+        CostModelFactory oneEach = spec -> new OracleModel(new PoolLayout(6, 2, 6000, 2, 1, 2, spec.decodeBatchCapPerNpu(), 7000, 2));
+        List<RequestEvent> reqs = TestData.requestsWithPrefixes(400, 1_500, 60, 8, 128, 13);
+        EmulationJobConfig cfg = config(SCENARIOS, EmulationMode.DECODE_ONLY, policies());
+        Run oracle = sorted(new ServingOracle(SCENARIOS, cfg.policiesList(), oneEach, EmulationMode.DECODE_ONLY, 7L).run(reqs));
+        assertThat(oracle.completions()).hasSize(800).extracting(Completion::getDecodeInstance).containsOnly(0, 1);
+        for (int parallelism : new int[] {1, 3}) {
+            assertSame(flink(reqs, cfg, oneEach, parallelism), oracle);
+        }
+        assertThat(plan(cfg, oneEach)).doesNotContain("\"router\"").contains("\"decode-pool\"");
+        assertThat(plan(cfg, MODELS)).as("two decode instances per supernode: a choice").contains("\"router\"");
+    }
+
+    /** The job's execution plan (JSON) on an empty input. */
+    static String plan(EmulationJobConfig cfg, CostModelFactory models) {
+        StreamExecutionEnvironment env = TestData.noKryoEnvironment(1);
+        DataStream<Envelope> requests = env.fromData(TestData.envelopes(TestData.requestsWithPrefixes(1, 100, 60, 8, 128, 1)))
+                .assignTimestampsAndWatermarks(EnvelopeWatermarks.strategy(0));
+        ServingEmulationJob.EmulationStreams out = ServingEmulationJob.build(requests, cfg, models);
+        out.completions().print();
+        return env.getExecutionPlan();
+    }
+
+    @Test
     void scenariosAtTrafficSharesServeNestedSubsetsOfOneTraffic() throws Exception {
         List<RequestEvent> reqs = TestData.requestsWithPrefixes(400, 900, 80, 12, 128, 21);
         List<ScenarioSpec> shares = List.of(new ScenarioSpec("all", "fake", "fake", "fake", 3),
