@@ -77,7 +77,7 @@ public final class ServingEmulationJob {
      * Wires the emulation onto a request stream.
      *
      * @param requests classified request records ({@link Envelope#ofRequest}) carrying event-time timestamps
-     *     (arrival µs) and watermarks, e.g. from {@link EnvelopeWatermarks#strategy(long)}
+     *     (arrival µs) and watermarks, e.g. from {@link EnvelopeWatermarks#requests()}
      */
     public static EmulationStreams build(DataStream<Envelope> requests, EmulationJobConfig cfg, CostModelFactory costModels) {
         var scenarios = cfg.scenarios();
@@ -173,9 +173,9 @@ public final class ServingEmulationJob {
      * watermarks: the input of {@link #build}.
      */
     public static DataStream<Envelope> requests(StreamExecutionEnvironment env, EmulationJobConfig cfg) {
-        // Partitions are each in arrival-time order: per-partition punctuated watermarks with no out-of-orderness
-        // (a record out of order in its partition, or too far ahead of it, is dead-lettered by the source).
-        return env.fromSource(source(cfg), EnvelopeWatermarks.strategy(0), "requests").uid("requests-source");
+        // Partitions are each in arrival-time order: per-partition punctuated watermarks with no out-of-orderness, in
+        // steps (a record out of order in its partition, or too far ahead of it, is dead-lettered by the source).
+        return env.fromSource(source(cfg), EnvelopeWatermarks.requests(), "requests").uid("requests-source");
     }
 
     /** Writes the job's outputs to their topics. */

@@ -99,9 +99,14 @@ class OracleComparisonTest {
 
     static Run flink(List<RequestEvent> reqs, EmulationJobConfig cfg, CostModelFactory models, int parallelism)
             throws Exception {
+        return flink(reqs, cfg, models, parallelism, EnvelopeWatermarks.requests());
+    }
+
+    /** The job on {@code reqs} with the watermarks of {@code watermarks} (the job's own: {@link EnvelopeWatermarks#requests()}). */
+    static Run flink(List<RequestEvent> reqs, EmulationJobConfig cfg, CostModelFactory models, int parallelism,
+                     org.apache.flink.api.common.eventtime.WatermarkStrategy<Envelope> watermarks) throws Exception {
         StreamExecutionEnvironment env = TestData.noKryoEnvironment(parallelism);
-        DataStream<Envelope> requests = env.fromData(TestData.envelopes(reqs))
-                .assignTimestampsAndWatermarks(EnvelopeWatermarks.strategy(0));
+        DataStream<Envelope> requests = env.fromData(TestData.envelopes(reqs)).assignTimestampsAndWatermarks(watermarks);
         ServingEmulationJob.EmulationStreams out = ServingEmulationJob.build(requests, cfg, models);
         try (CloseableIterator<Completion> c = out.completions().collectAsync();
              CloseableIterator<EngineStep> s = out.steps().collectAsync()) {
@@ -191,6 +196,9 @@ class OracleComparisonTest {
         for (int parallelism : new int[] {1, 2, 4, 8}) {
             assertSame(flink(reqs, cfg, fleet, parallelism), oracle);
         }
+        // whatever the watermark's step: one per request, or one per simulated second
+        assertSame(flink(reqs, cfg, fleet, 2, EnvelopeWatermarks.strategy(0, 1)), oracle);
+        assertSame(flink(reqs, cfg, fleet, 4, EnvelopeWatermarks.strategy(0, 1_000_000)), oracle);
     }
 
     @Test

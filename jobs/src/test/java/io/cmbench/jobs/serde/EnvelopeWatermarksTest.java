@@ -1,6 +1,7 @@
 package io.cmbench.jobs.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cmbench.jobs.TestData;
 import io.cmbench.schemas.EventKind;
@@ -47,7 +48,11 @@ class EnvelopeWatermarksTest {
 
     /** Feeds the partition, calling the periodic hook {@code periodic[i]} times before record i. */
     static List<Long> run(long outOfOrderness, int[] periodic) {
-        var g = new EnvelopeWatermarks.Generator(outOfOrderness);
+        return run(outOfOrderness, 1, periodic);
+    }
+
+    static List<Long> run(long outOfOrderness, long step, int[] periodic) {
+        var g = new EnvelopeWatermarks.Generator(outOfOrderness, step);
         RecordingOutput out = new RecordingOutput();
         for (int i = 0; i < PARTITION.size(); i++) {
             for (int k = 0; k < periodic[i]; k++) {
@@ -68,6 +73,15 @@ class EnvelopeWatermarksTest {
     }
 
     @Test
+    void inStepsAWatermarkIsEmittedOnceItHasRisenByTheStep() {
+        // 9 first; 24 is 15 above it; 39 is 15 above 24; 40 only 1 above 39: held back
+        assertThat(run(0, 15, new int[PARTITION.size()])).containsExactly(9L, 24L, 39L);
+        assertThat(run(0, 16, new int[PARTITION.size()])).containsExactly(9L, 39L);
+        assertThat(run(0, 1_000, new int[PARTITION.size()])).containsExactly(9L);
+        assertThatThrownBy(() -> EnvelopeWatermarks.strategy(0, 0)).hasMessageContaining("stepMicros must be >= 1, got 0");
+    }
+
+    @Test
     void wallClockTimingOfThePeriodicHookChangesNothing() {
         List<Long> none = run(0, new int[PARTITION.size()]);
         SplittableRandom rng = new SplittableRandom(3);
@@ -85,7 +99,7 @@ class EnvelopeWatermarksTest {
         Envelope far = Envelope.ofRequest("t", 0, 0, Envelope.toBytes(toBuffer(TestData.request("x", 1_000_000_000_000_000L, 10, 2))),
                 60_000_000L);
         assertThat(far.valid()).isFalse();
-        var g = new EnvelopeWatermarks.Generator(0);
+        var g = new EnvelopeWatermarks.Generator(0, 1);
         RecordingOutput out = new RecordingOutput();
         g.onEvent(far, Long.MIN_VALUE, out);
         assertThat(out.watermarks).isEmpty();
