@@ -195,12 +195,22 @@ final class BenchCommand {
                         + " the offered rate is the first scenario's operating point (default: the paper's deployment).")
         String scenarios;
 
+        @Option(names = "--cluster", paramLabel = "HOST:PORT",
+                description = "Submit the jobs to this Flink session cluster's REST API (./cmbench cluster start); needs --bootstrap.")
+        String cluster;
+
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+                description = "Use this Kafka cluster instead of starting a broker (the run's topics get a prefix of their own).")
+        String bootstrap;
+
         @picocli.CommandLine.Mixin
         Output output;
 
         @Override
         public Integer call() throws Exception {
             Options.calibration(spec, calibration);
+            Options.require(spec, cluster == null || bootstrap != null, "--cluster", cluster,
+                    "needs --bootstrap (the Kafka cluster the jobs use)");
             InputChecks.duration(spec, duration);
             Options.require(spec, parallelism >= 1 && parallelism <= JobSettings.MAX_PARALLELISM, "--parallelism",
                     parallelism, "must be between 1 and " + JobSettings.MAX_PARALLELISM);
@@ -222,6 +232,7 @@ final class BenchCommand {
             double rate = 1.1 * capacity;
             InputChecks.requestCount(spec, "--duration", rate * duration, duration);
             try (RunDirectory held = workDir(output.out)) {
+                Reachability.check(cluster, bootstrap, new Properties());
                 return measure(held.path().resolve("pipeline"), specs, m, rate);
             }
         }
@@ -245,11 +256,19 @@ final class BenchCommand {
             Map<String, Object> r = new LinkedHashMap<>();
             List<io.cmbench.cluster.rest.VertexMetrics> vertices;
             try (ResourceMeter meter = new ResourceMeter();
-                 EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("tmp"))) {
+                 EmbeddedKafkaBroker broker = bootstrap == null ? EmbeddedKafkaBroker.start(0, dir.resolve("tmp")) : null) {
                 RunConfig cfg = new RunConfig(42L, duration, rate, 4096, 256, null, parallelism, dir, 10,
-                        SloSpec.defaults(), 1, 1, 0, broker.bootstrapServers(), new Properties(), specs, m, output.json);
+                        SloSpec.defaults(), 1, 1, 0, broker != null ? broker.bootstrapServers() : bootstrap,
+                        new Properties(), specs, m, output.json);
                 if (scenarios != null) {
                     cfg = cfg.withScenarios(scenarios).withCalibration(calibration); // the file's policies go with it
+                }
+                if (bootstrap != null) {
+                    // a shared Kafka cluster may hold an earlier benchmark's topics: this run's are its own
+                    cfg = cfg.withTopicPrefix("cmbench-bench-" + System.currentTimeMillis());
+                }
+                if (cluster != null) {
+                    cfg = cfg.onCluster(cluster, 0L); // a throughput benchmark: checkpointing off, as embedded
                 }
                 double cpuBefore = meter.cpuSecondsUsed();
                 double wallBefore = meter.wallSeconds();
@@ -263,6 +282,7 @@ final class BenchCommand {
                 r.put("calibration", calibration);
                 r.put("scenarios", specs.stream().map(ScenarioSpec::name).toList());
                 r.put("parallelism", parallelism);
+                r.put("flink", cluster == null ? "MiniCluster (embedded)" : "session cluster at " + cluster);
                 r.put("offered_requests_per_sim_s", rate);
                 r.put("requests", result.requests());
                 r.put("requests_per_s", result.requests() / pipelineSeconds);

@@ -58,6 +58,8 @@ final class EmbeddedRun {
     private final PrintStream out;
     private boolean measureVertices;
     private List<io.cmbench.cluster.rest.VertexMetrics> emulationVertices = List.of();
+    /** The run's one MiniCluster, started when a job first needs it and shared by the emulation and the analytics. */
+    private HeldMiniCluster flink;
     /** CPU seconds of this JVM and its children per phase: the work a phase cost, less skewed than wall time on a busy machine. */
     private final Map<String, Double> phaseCpuSeconds = new LinkedHashMap<>();
 
@@ -67,7 +69,7 @@ final class EmbeddedRun {
     }
 
     /**
-     * Runs an embedded emulation on a MiniCluster held open until its per-subtask vertex metrics are read
+     * Reads the emulation job's per-subtask vertex metrics from its cluster once it has finished
      * ({@link #emulationVertices()}); the benchmark's view of how the work spread over the subtasks.
      */
     EmbeddedRun measuringVertices() {
@@ -156,12 +158,34 @@ final class EmbeddedRun {
             phases.put("analyze", secondsSince(t));
             phaseCpuSeconds.put("analyze", ResourceMeter.cpuSeconds() - cpu);
 
+            closeFlink(); // its jobs are done: free its memory before the results are read back
             Result result = collect(bootstrap, topics, fed, phases);
             writeInfo(t0, phases);
             return result;
         } catch (Exception e) {
             keepBrokerLog(broker);
             throw e;
+        } finally {
+            closeFlink(); // before the broker its jobs write to
+        }
+    }
+
+    /**
+     * The run's MiniCluster: one for both jobs, since a cluster's start (1–3 s) costs more than a bounded analytics
+     * job on it. Jobs go to it as to a session cluster (its classes are this JVM's, so no jar goes with them).
+     */
+    private HeldMiniCluster flink() throws Exception {
+        if (flink == null) {
+            flink = HeldMiniCluster.start(cfg.parallelism(), cfg.outDir().resolve("tmp"));
+        }
+        return flink;
+    }
+
+    private void closeFlink() throws Exception {
+        if (flink != null) {
+            HeldMiniCluster f = flink;
+            flink = null;
+            f.close();
         }
     }
 
@@ -258,7 +282,11 @@ final class EmbeddedRun {
                 () -> TopicReader.count(bootstrap, cfg.kafkaProperties(), topics.completions()))) {
             if (cfg.clusterRestAddress() != null) {
                 ClusterJobs cluster = new ClusterJobs(cfg);
-                cluster.await(cluster.submitEmulation(bootstrap, job), "emulation");
+                String jobId = cluster.submitEmulation(bootstrap, job);
+                cluster.await(jobId, "emulation");
+                if (measureVertices) {
+                    emulationVertices = cluster.rest().vertexMetrics(jobId);
+                }
             } else if (measureVertices) {
                 emulationVertices = emulateMeasured(job);
             } else {
@@ -285,16 +313,14 @@ final class EmbeddedRun {
         say("analytics done in %.1f s", secondsSince(t));
     }
 
-    /** The emulation on a MiniCluster of its own, then its vertices' metrics from that cluster's REST API. */
+    /** The emulation, then its vertices' metrics from the MiniCluster's REST API. */
     private List<io.cmbench.cluster.rest.VertexMetrics> emulateMeasured(EmulationJobConfig job) throws Exception {
-        try (HeldMiniCluster flink = HeldMiniCluster.start(cfg.parallelism(), cfg.outDir().resolve("tmp"))) {
-            var result = ServingEmulationJob.runOnKafka(configured(flink.environment()), job);
-            return flink.rest().vertexMetrics(result.getJobID().toHexString());
-        }
+        var result = ServingEmulationJob.runOnKafka(localEnvironment(), job);
+        return flink().rest().vertexMetrics(result.getJobID().toHexString());
     }
 
-    private org.apache.flink.streaming.api.environment.StreamExecutionEnvironment localEnvironment() {
-        return configured(FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp")));
+    private org.apache.flink.streaming.api.environment.StreamExecutionEnvironment localEnvironment() throws Exception {
+        return configured(flink().environment());
     }
 
     private org.apache.flink.streaming.api.environment.StreamExecutionEnvironment configured(

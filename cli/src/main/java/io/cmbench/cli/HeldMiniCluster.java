@@ -8,8 +8,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.DeploymentOptions;
-import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
+import org.apache.flink.core.execution.PipelineExecutor;
+import org.apache.flink.core.execution.PipelineExecutorFactory;
+import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterJobClient;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import java.util.stream.Stream;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.minicluster.RpcServiceSharing;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -17,8 +23,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * A Flink MiniCluster the caller holds open, configured as {@link FlinkLocal}'s per-job one (one TaskManager, a
  * slot per subtask, loopback only), so that a finished job can still be asked about through its REST API — a
- * per-job MiniCluster closes as its job ends. Jobs reach it through {@link #environment}, submitted as to any
- * session cluster (its classes are this JVM's, so no jar goes with them).
+ * per-job MiniCluster closes as its job ends — and so that one run's jobs share one cluster start. Jobs reach it
+ * through {@link #environment}, in this JVM (its classes are this JVM's, so no jar goes with them).
  */
 final class HeldMiniCluster implements AutoCloseable {
     private final MiniCluster cluster;
@@ -44,16 +50,35 @@ final class HeldMiniCluster implements AutoCloseable {
         }
     }
 
-    /** An environment whose jobs run on this cluster, at its parallelism. */
+    /**
+     * An environment whose jobs run on this cluster, at its parallelism. Jobs go to the cluster in this JVM, as Flink's
+     * own local executor hands them to its per-job MiniCluster: through REST, an attached client polls for the job's
+     * end with a back-off of up to 2 s.
+     */
     StreamExecutionEnvironment environment() {
         Configuration conf = new Configuration();
-        conf.set(DeploymentOptions.TARGET, "remote");
+        conf.set(DeploymentOptions.TARGET, EXECUTOR);
         conf.set(DeploymentOptions.ATTACHED, true);
-        conf.set(RestOptions.ADDRESS, restAddress.getHost());
-        conf.set(RestOptions.PORT, restAddress.getPort());
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-        return new StreamExecutionEnvironment(conf);
+        PipelineExecutor executor = (pipeline, config, classLoader) -> {
+            StreamGraph graph = PipelineExecutorUtils.getStreamGraph(pipeline, config);
+            graph.serializeUserDefinedInstances();
+            return cluster.submitJob(graph).thenApply(submitted -> new MiniClusterJobClient(submitted.getJobID(),
+                    cluster, classLoader, MiniClusterJobClient.JobFinalizationBehavior.NOTHING));
+        };
+        PipelineExecutorFactory factory = new PipelineExecutorFactory() {
+            @Override public String getName() { return EXECUTOR; }
+            @Override public boolean isCompatibleWith(Configuration c) { return true; }
+            @Override public PipelineExecutor getExecutor(Configuration c) { return executor; }
+        };
+        PipelineExecutorServiceLoader loader = new PipelineExecutorServiceLoader() {
+            @Override public PipelineExecutorFactory getExecutorFactory(Configuration c) { return factory; }
+            @Override public Stream<String> getExecutorNames() { return Stream.of(EXECUTOR); }
+        };
+        return new StreamExecutionEnvironment(loader, conf, HeldMiniCluster.class.getClassLoader());
     }
+
+    private static final String EXECUTOR = "cmbench-held-minicluster";
 
     FlinkRestClient rest() {
         return new FlinkRestClient(restAddress, Duration.ofSeconds(30));
