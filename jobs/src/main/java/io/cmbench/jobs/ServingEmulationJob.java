@@ -10,6 +10,7 @@ import io.cmbench.jobs.emulation.PrefillOnlyCompletion;
 import io.cmbench.jobs.emulation.RequestJob;
 import io.cmbench.jobs.emulation.Stages;
 import io.cmbench.jobs.emulation.DuplicateRequestIds;
+import io.cmbench.jobs.emulation.DuplicateRequestIdsOperator;
 import io.cmbench.jobs.emulation.FanOutToScenarios;
 import io.cmbench.jobs.emulation.ValidateRequests;
 import io.cmbench.jobs.serde.AvroKafkaSerializer;
@@ -90,8 +91,8 @@ public final class ServingEmulationJob {
                 .name("validate").uid("validate");
         SingleOutputStreamOperator<Envelope> unique = valid
                 .keyBy(e -> e.request().getRequestId(), Types.STRING)
-                .process(new DuplicateRequestIds(cfg.arrivalHorizonMicros(),
-                        cfg.lastArrivalMicros() != EmulationJobConfig.NO_LAST_ARRIVAL), EnvelopeTypeInfo.INSTANCE)
+                .transform("dedup", EnvelopeTypeInfo.INSTANCE, new DuplicateRequestIdsOperator(new DuplicateRequestIds(
+                        cfg.arrivalHorizonMicros(), cfg.lastArrivalMicros() != EmulationJobConfig.NO_LAST_ARRIVAL)))
                 .name("dedup").uid("dedup").setMaxParallelism(JobSettings.MAX_PARALLELISM);
         SingleOutputStreamOperator<RequestJob> jobs = unique
                 .process(new FanOutToScenarios(scenarios, cfg.policiesList(), costModels, cfg.mode()), Stages.JOB_TYPE)

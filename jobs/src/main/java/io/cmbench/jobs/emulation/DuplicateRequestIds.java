@@ -23,7 +23,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>Scale: the state per id ({@link RequestIdState}, one value: one lookup per event) is the held request until its
  * arrival, then only where the winner came from, for {@link #RETENTION_MICROS} of simulated time after the arrival
- * (or until the run's horizon, if that comes first). A copy of the same record (a producer's retry, a generator
+ * (or until the run's horizon, if that comes first); its operator ({@link DuplicateRequestIdsOperator}) drops it once
+ * the watermark has passed that time. One event-time timer per id: its arrival. A copy of the same record (a producer's retry, a generator
  * replaying after a restart) has the same arrival time, and once the watermark has passed it any such copy is late
  * in its partition and dead-lettered by the source, so copies need no memory at all past the arrival; the retention
  * only catches a different request reusing an id. Ids reused further apart than the retention are two requests,
@@ -37,9 +38,20 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
     /** How long an id is remembered after its arrival: one simulated minute. */
     public static final long RETENTION_MICROS = 60_000_000L;
 
+    /** The one state value per id. */
+    static final ValueStateDescriptor<RequestIdState> STATE = new ValueStateDescriptor<>("request-id",
+            new SerializerTypeInfo<>(RequestIdState.class, RequestIdStateSerializer.INSTANCE));
+
     private final long horizonMicros;
     private final boolean horizonKnown;
     private transient ValueState<RequestIdState> ids;
+    /** Where a decided id goes to be forgotten once the watermark passes its forget time ({@link DuplicateRequestIdsOperator}). */
+    private transient Forgetting forgetting;
+
+    /** Takes (forget time, id) of each decided id. */
+    interface Forgetting {
+        void forgetAt(long forgetAtMicros, String id);
+    }
 
     /**
      * @param horizonMicros the run's latest accepted arrival
@@ -52,8 +64,19 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
 
     @Override
     public void open(OpenContext ctx) {
-        ids = getRuntimeContext().getState(new ValueStateDescriptor<>("request-id", new SerializerTypeInfo<>(
-                RequestIdState.class, RequestIdStateSerializer.INSTANCE)));
+        ids = getRuntimeContext().getState(STATE);
+    }
+
+    void forgetVia(Forgetting f) {
+        this.forgetting = f;
+    }
+
+    /** Under the current key: drops the id once its retention has ended at {@code watermarkMicros}. */
+    void forgetIfDue(long watermarkMicros) throws java.io.IOException {
+        RequestIdState id = ids.value();
+        if (id != null && id.decided && id.forgetAtMicros <= watermarkMicros) {
+            ids.clear();
+        }
     }
 
     @Override
@@ -80,7 +103,6 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
             ctx.timerService().registerEventTimeTimer(e.eventTime);
             if (first) {
                 id.forgetAtMicros = forgetAt(e.eventTime);
-                ctx.timerService().registerEventTimeTimer(id.forgetAtMicros);
             }
         } else {
             id.addLoser(e);
@@ -113,9 +135,13 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
             }
         }
         if (timestamp >= id.forgetAtMicros && id.held == null) {
-            ids.clear();
+            ids.clear(); // its retention ends at its arrival (the run's horizon), or a forget timer of an older savepoint
         } else if (h != null && id.held == null) {
             ids.update(id);
+            if (forgetting == null) {
+                throw new IllegalStateException("dedup runs under DuplicateRequestIdsOperator, which forgets decided ids");
+            }
+            forgetting.forgetAt(id.forgetAtMicros, ctx.getCurrentKey());
         }
     }
 

@@ -7,7 +7,6 @@ import io.cmbench.jobs.serde.Envelope;
 import io.cmbench.schemas.DeadLetter;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ class DuplicateRequestIdsTest {
     static KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> harness(long horizon, boolean horizonKnown)
             throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DuplicateRequestIds(horizon, horizonKnown)),
+                new DuplicateRequestIdsOperator(new DuplicateRequestIds(horizon, horizonKnown)),
                 e -> e.request().getRequestId(), Types.STRING);
         h.open();
         return h;
@@ -94,34 +93,67 @@ class DuplicateRequestIdsTest {
         h.close();
     }
 
+    /** The watermark by which an id due at {@code forgetAtMicros} is gone: the end of its one-second bucket. */
+    static long gone(long forgetAtMicros) {
+        long b = DuplicateRequestIdsOperator.BUCKET_MICROS;
+        return (forgetAtMicros / b + 1) * b - 1;
+    }
+
     @Test
     void stateIsForgottenOnceTheWatermarkPassesTheHorizon() throws Exception {
         var h = harness(true);
         feed(h, request("r1", 100, 0, 0));
+        assertThat(h.numEventTimeTimers()).as("one timer per id: its arrival").isOne();
         h.processWatermark(100);
         assertThat(h.numKeyedStateEntries()).isPositive();
-        h.processWatermark(HORIZON);
-        assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+        h.processWatermark(HORIZON);
+        assertThat(h.numKeyedStateEntries()).as("due, but its bucket has not passed").isPositive();
+        h.processWatermark(gone(HORIZON));
+        assertThat(h.numKeyedStateEntries()).isZero();
         h.close();
 
         var open = harness(false); // no known horizon: a simulated minute after the arrival
         feed(open, request("r1", 100, 0, 0));
         open.processWatermark(HORIZON);
         assertThat(open.numKeyedStateEntries()).isPositive();
-        open.processWatermark(100 + DuplicateRequestIds.RETENTION_MICROS - 1);
+        open.processWatermark(gone(100 + DuplicateRequestIds.RETENTION_MICROS) - 1);
         assertThat(open.numKeyedStateEntries()).isPositive();
-        open.processWatermark(100 + DuplicateRequestIds.RETENTION_MICROS);
+        open.processWatermark(gone(100 + DuplicateRequestIds.RETENTION_MICROS));
         assertThat(open.numKeyedStateEntries()).isZero();
         open.close();
 
         // a long run with a horizon: an id is forgotten a minute after its arrival, not at the horizon
         var long_ = harness(3_600_000_000L, true);
         feed(long_, request("r1", 100, 0, 0));
-        long_.processWatermark(100 + DuplicateRequestIds.RETENTION_MICROS);
+        long_.processWatermark(gone(100 + DuplicateRequestIds.RETENTION_MICROS));
         assertThat(long_.numKeyedStateEntries()).isZero();
         assertThat(long_.numEventTimeTimers()).isZero();
         long_.close();
+    }
+
+    @Test
+    void aRestoredSubtaskStillForgetsTheIdsItWasHolding() throws Exception {
+        var h = harness(false);
+        feed(h, request("r1", 100, 0, 0));
+        feed(h, request("r2", 2_000_000, 1, 0));
+        h.processWatermark(2_000_000);
+        var snapshot = h.snapshot(1, 1);
+        h.close();
+
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new DuplicateRequestIdsOperator(new DuplicateRequestIds(HORIZON, false)), e -> e.request().getRequestId(),
+                Types.STRING);
+        restored.initializeState(snapshot);
+        restored.open();
+        assertThat(restored.numKeyedStateEntries()).isEqualTo(2);
+        feed(restored, request("r1", 3_000_000, 1, 7)); // within r1's retention: a duplicate of the restored winner
+        restored.processWatermark(gone(100 + DuplicateRequestIds.RETENTION_MICROS));
+        assertThat(dead(restored)).singleElement().asString().contains("the request from partition 0 offset 0, arrival 100 is kept");
+        assertThat(restored.numKeyedStateEntries()).as("r1 forgotten, r2 not yet").isOne();
+        restored.processWatermark(gone(2_000_000 + DuplicateRequestIds.RETENTION_MICROS));
+        assertThat(restored.numKeyedStateEntries()).isZero();
+        restored.close();
     }
 
     @Test
@@ -147,7 +179,7 @@ class DuplicateRequestIdsTest {
             h.processWatermark(reuse + 20);
             assertThat(dead(h)).singleElement().asString()
                     .contains("the request from partition 1 offset 5, arrival " + reuse + " is kept");
-            h.processWatermark(reuse + DuplicateRequestIds.RETENTION_MICROS);
+            h.processWatermark(gone(reuse + DuplicateRequestIds.RETENTION_MICROS));
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
             h.close();
