@@ -119,6 +119,16 @@ class OracleComparisonTest {
         }
     }
 
+    /** The independent simulation of {@code cfg}'s scenarios, policies and mode on {@code reqs}, sorted. */
+    static Run oracle(List<RequestEvent> reqs, EmulationJobConfig cfg, CostModelFactory models) {
+        return sorted(new ServingOracle(cfg.scenarios(), cfg.policiesList(), models, cfg.mode(), 7L).run(reqs));
+    }
+
+    /** Two supernodes, each with 3 prefill instances and {@code decodePerSupernode} decode instances. */
+    static CostModelFactory twoSupernodes(int decodePerSupernode) {
+        return spec -> new OracleModel(new PoolLayout(6, 2, 6000, 2 * decodePerSupernode, 1, 2, spec.decodeBatchCapPerNpu(), 7000, 2));
+    }
+
     static Run sorted(ServingOracle.Result r) {
         return sorted(new Run(r.completions(), r.steps()));
     }
@@ -153,7 +163,7 @@ class OracleComparisonTest {
     void fullModeMatchesTheOracleAtParallelism1And4() throws Exception {
         List<RequestEvent> reqs = TestData.requestsWithPrefixes(400, 900, 80, 12, 128, 21);
         EmulationJobConfig cfg = config(SCENARIOS, EmulationMode.FULL, policies());
-        Run oracle = sorted(new ServingOracle(SCENARIOS, cfg.policiesList(), MODELS, EmulationMode.FULL, 7L).run(reqs));
+        Run oracle = oracle(reqs, cfg, MODELS);
 
         // the scenarios exercise what they claim
         List<Completion> lru = oracle.completions().stream().filter(c -> c.getScenario().equals("least-loaded-lru")).toList();
@@ -182,10 +192,10 @@ class OracleComparisonTest {
     @Test
     void aFleetOfTwoSupernodesMatchesTheOracleAtParallelism1To8() throws Exception {
         // per supernode: 3 prefill instances, 2 decode instances
-        CostModelFactory fleet = spec -> new OracleModel(new PoolLayout(6, 2, 6000, 4, 1, 2, spec.decodeBatchCapPerNpu(), 7000, 2));
+        CostModelFactory fleet = twoSupernodes(2);
         List<RequestEvent> reqs = TestData.requestsWithPrefixes(600, 700, 80, 12, 128, 33);
         EmulationJobConfig cfg = config(SCENARIOS, EmulationMode.FULL, policies());
-        Run oracle = sorted(new ServingOracle(SCENARIOS, cfg.policiesList(), fleet, EmulationMode.FULL, 7L).run(reqs));
+        Run oracle = oracle(reqs, cfg, fleet);
         List<Completion> lru = oracle.completions().stream().filter(c -> c.getScenario().equals("least-loaded-lru")).toList();
         assertThat(lru).hasSize(600);
         assertThat(lru).extracting(Completion::getPrefillInstance).containsOnly(0, 1, 2, 3, 4, 5);
@@ -206,7 +216,7 @@ class OracleComparisonTest {
         List<RequestEvent> reqs = TestData.requestsWithPrefixes(300, 1_500, 60, 8, 128, 5);
         for (EmulationMode mode : List.of(EmulationMode.DECODE_ONLY, EmulationMode.PREFILL_ONLY)) {
             EmulationJobConfig cfg = config(SCENARIOS, mode, policies());
-            Run oracle = sorted(new ServingOracle(SCENARIOS, cfg.policiesList(), MODELS, mode, 7L).run(reqs));
+            Run oracle = oracle(reqs, cfg, MODELS);
             assertThat(oracle.completions()).hasSize(600);
             assertSame(flink(reqs, cfg, MODELS, 4), oracle);
         }
@@ -215,10 +225,10 @@ class OracleComparisonTest {
     @Test
     void decodeOnlyWithOneDecodeInstancePerSupernodeSkipsTheRouterAndMatchesTheOracle() throws Exception {
         // 2 supernodes, one decode instance each: the supernode names the instance, no router in the job
-        CostModelFactory oneEach = spec -> new OracleModel(new PoolLayout(6, 2, 6000, 2, 1, 2, spec.decodeBatchCapPerNpu(), 7000, 2));
+        CostModelFactory oneEach = twoSupernodes(1);
         List<RequestEvent> reqs = TestData.requestsWithPrefixes(400, 1_500, 60, 8, 128, 13);
         EmulationJobConfig cfg = config(SCENARIOS, EmulationMode.DECODE_ONLY, policies());
-        Run oracle = sorted(new ServingOracle(SCENARIOS, cfg.policiesList(), oneEach, EmulationMode.DECODE_ONLY, 7L).run(reqs));
+        Run oracle = oracle(reqs, cfg, oneEach);
         assertThat(oracle.completions()).hasSize(800).extracting(Completion::getDecodeInstance).containsOnly(0, 1);
         for (int parallelism : new int[] {1, 3}) {
             assertSame(flink(reqs, cfg, oneEach, parallelism), oracle);
@@ -248,7 +258,7 @@ class OracleComparisonTest {
         p.put("share-60", base.withTrafficShare(0.6));
         p.put("share-30", base.withTrafficShare(0.3));
         EmulationJobConfig cfg = config(shares, EmulationMode.FULL, p);
-        Run oracle = sorted(new ServingOracle(shares, cfg.policiesList(), MODELS, EmulationMode.FULL, 7L).run(reqs));
+        Run oracle = oracle(reqs, cfg, MODELS);
         java.util.function.Function<String, java.util.Set<String>> ids = name -> oracle.completions().stream()
                 .filter(c -> c.getScenario().equals(name)).map(Completion::getRequestId)
                 .collect(java.util.stream.Collectors.toSet());
