@@ -252,6 +252,12 @@ final class BenchCommand {
             }
         }
 
+        /** "generate 1.7, emulate 8.0, analyze 1.6": a phase map for the terminal. */
+        private static String seconds(Object phaseMap) {
+            return String.join(", ", ((Map<?, ?>) phaseMap).entrySet().stream()
+                    .map(e -> String.format("%s %.1f", e.getKey(), e.getValue())).toList());
+        }
+
         private int measure(Path dir, List<ScenarioSpec> specs, EmulationMode m, double rate) throws Exception {
             Map<String, Object> r = new LinkedHashMap<>();
             List<io.cmbench.cluster.rest.VertexMetrics> vertices;
@@ -291,6 +297,7 @@ final class BenchCommand {
                 r.put("sim_time_per_wall_time", simSeconds / pipelineSeconds);
                 r.put("phase_seconds", result.phaseSeconds());
                 r.put("phase_cpu_seconds", run.phaseCpuSeconds());
+                r.put("startup_seconds", run.startupSeconds());
                 r.put("wall_seconds", wall);
                 r.put("cpu_seconds", cpu);
                 r.put("cores_used", cpu / wall);
@@ -308,8 +315,9 @@ final class BenchCommand {
                 System.out.printf("%-26s %,d%n", "requests", r.get("requests"));
                 System.out.printf("%-26s %,.0f%n", "requests/s (end to end)", r.get("requests_per_s"));
                 System.out.printf("%-26s %.1f%n", "simulated s per wall s", r.get("sim_time_per_wall_time"));
-                System.out.printf("%-26s %s%n", "phases (wall s)", r.get("phase_seconds"));
-                System.out.printf("%-26s %s%n", "phases (CPU s)", r.get("phase_cpu_seconds"));
+                System.out.printf("%-26s %s%n", "phases (wall s)", seconds(r.get("phase_seconds")));
+                System.out.printf("%-26s %s%n", "phases (CPU s)", seconds(r.get("phase_cpu_seconds")));
+                System.out.printf("%-26s %.1f%n", "start-up before (wall s)", r.get("startup_seconds"));
                 System.out.printf("%-26s %.1f of %d (%.0f CPU s in %.0f wall s)%n", "cores used", r.get("cores_used"),
                         r.get("cores"), r.get("cpu_seconds"), r.get("wall_seconds"));
                 System.out.printf("%-26s %.0f MB%n", "peak RSS (JVM + broker)", r.get("peak_rss_mb"));

@@ -58,8 +58,14 @@ final class EmbeddedRun {
     private final PrintStream out;
     private boolean measureVertices;
     private List<io.cmbench.cluster.rest.VertexMetrics> emulationVertices = List.of();
+    /** Reads the finished emulation job's vertices from its cluster; null until the job has run. */
+    private java.util.concurrent.Callable<List<io.cmbench.cluster.rest.VertexMetrics>> vertexReader;
     /** The run's one MiniCluster, started when a job first needs it and shared by the emulation and the analytics. */
     private HeldMiniCluster flink;
+    /** The MiniCluster starting beside the broker ({@link #run()}), or null. */
+    private java.util.concurrent.CompletableFuture<HeldMiniCluster> flinkStarting;
+    /** Wall seconds from the run's start to its first phase: the broker's and (for {@link #run()}) the MiniCluster's start. */
+    private double startupSeconds;
     /** CPU seconds of this JVM and its children per phase: the work a phase cost, less skewed than wall time on a busy machine. */
     private final Map<String, Double> phaseCpuSeconds = new LinkedHashMap<>();
 
@@ -77,6 +83,11 @@ final class EmbeddedRun {
         return this;
     }
 
+    /** Wall seconds before the first phase: starting the broker (unless one is given) and, for {@link #run()}, the MiniCluster. */
+    double startupSeconds() {
+        return startupSeconds;
+    }
+
     /** The emulation job's vertices with their subtasks' records and busy time; empty unless {@link #measuringVertices}. */
     List<io.cmbench.cluster.rest.VertexMetrics> emulationVertices() {
         return emulationVertices;
@@ -86,8 +97,14 @@ final class EmbeddedRun {
         return phaseCpuSeconds;
     }
 
-    /** The whole pipeline: generate, emulate, analyze. */
+    /**
+     * The whole pipeline: generate, emulate, analyze. Its MiniCluster starts beside the broker, before the phases, as
+     * a session cluster would be up before a job is submitted (a live run's feed runs its own jobs, so only this path).
+     */
     Result run() throws Exception {
+        if (cfg.clusterRestAddress() == null) {
+            flinkStarting = startFlinkAhead();
+        }
         return runPhases((bootstrap, topics, phases) -> {
             long t = System.nanoTime();
             double cpu = ResourceMeter.cpuSeconds();
@@ -150,6 +167,10 @@ final class EmbeddedRun {
             KafkaTopicAdmin.createTopics(bootstrap, cfg.kafkaProperties(), topicsOf(topics),
                     cfg.infra().partitionsFor(cfg.parallelism()), cfg.infra().replicationFactor());
 
+            if (flinkStarting != null) {
+                flink(); // up before the first phase: start-up, like the broker's, is not a phase's work
+            }
+            startupSeconds = secondsSince(t0);
             Map<String, Double> phases = new LinkedHashMap<>();
             Fed fed = feed.feed(bootstrap, topics, phases);
             long t = System.nanoTime();
@@ -157,6 +178,9 @@ final class EmbeddedRun {
             analyze(bootstrap, topics);
             phases.put("analyze", secondsSince(t));
             phaseCpuSeconds.put("analyze", ResourceMeter.cpuSeconds() - cpu);
+            if (measureVertices && vertexReader != null) {
+                emulationVertices = vertexReader.call(); // after the phases: reading them is not the pipeline's work
+            }
 
             closeFlink(); // its jobs are done: free its memory before the results are read back
             Result result = collect(bootstrap, topics, fed, phases);
@@ -175,13 +199,45 @@ final class EmbeddedRun {
      * job on it. Jobs go to it as to a session cluster (its classes are this JVM's, so no jar goes with them).
      */
     private HeldMiniCluster flink() throws Exception {
+        if (flink == null && flinkStarting != null) {
+            var starting = flinkStarting;
+            flinkStarting = null;
+            try {
+                flink = starting.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
         if (flink == null) {
             flink = HeldMiniCluster.start(cfg.parallelism(), cfg.outDir().resolve("tmp"));
         }
         return flink;
     }
 
+    /** Starts the MiniCluster on a thread of its own, so that the broker's start and its own overlap. */
+    private java.util.concurrent.CompletableFuture<HeldMiniCluster> startFlinkAhead() throws IOException {
+        Path tmp = Files.createDirectories(cfg.outDir().resolve("tmp"));
+        var starting = new java.util.concurrent.CompletableFuture<HeldMiniCluster>();
+        Thread t = new Thread(() -> {
+            try {
+                starting.complete(HeldMiniCluster.start(cfg.parallelism(), tmp));
+            } catch (Throwable e) {
+                starting.completeExceptionally(e);
+            }
+        }, "cmbench-minicluster-start");
+        t.setDaemon(true);
+        t.start();
+        return starting;
+    }
+
     private void closeFlink() throws Exception {
+        if (flinkStarting != null) {
+            try {
+                flink(); // a run that failed before its first phase: the cluster it was starting still has to go
+            } catch (Exception startFailed) {
+                // nothing was started, so nothing to close
+            }
+        }
         if (flink != null) {
             HeldMiniCluster f = flink;
             flink = null;
@@ -284,13 +340,10 @@ final class EmbeddedRun {
                 ClusterJobs cluster = new ClusterJobs(cfg);
                 String jobId = cluster.submitEmulation(bootstrap, job);
                 cluster.await(jobId, "emulation");
-                if (measureVertices) {
-                    emulationVertices = cluster.rest().vertexMetrics(jobId);
-                }
-            } else if (measureVertices) {
-                emulationVertices = emulateMeasured(job);
+                vertexReader = () -> cluster.rest().vertexMetrics(jobId);
             } else {
-                ServingEmulationJob.runOnKafka(localEnvironment(), job);
+                String jobId = ServingEmulationJob.runOnKafka(localEnvironment(), job).getJobID().toHexString();
+                vertexReader = () -> flink().rest().vertexMetrics(jobId);
             }
         }
         say("emulation done in %.1f s", secondsSince(t));
@@ -311,12 +364,6 @@ final class EmbeddedRun {
             SloAnalyticsJob.runOnKafka(localEnvironment(), job);
         }
         say("analytics done in %.1f s", secondsSince(t));
-    }
-
-    /** The emulation, then its vertices' metrics from the MiniCluster's REST API. */
-    private List<io.cmbench.cluster.rest.VertexMetrics> emulateMeasured(EmulationJobConfig job) throws Exception {
-        var result = ServingEmulationJob.runOnKafka(localEnvironment(), job);
-        return flink().rest().vertexMetrics(result.getJobID().toHexString());
     }
 
     private org.apache.flink.streaming.api.environment.StreamExecutionEnvironment localEnvironment() throws Exception {

@@ -93,4 +93,19 @@ class BenchPipelineVerticesTest {
         assertThat(result.get("emulated_requests_per_s").asDouble())
                 .isEqualTo(2 * result.get("requests_per_s").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
     }
+
+    @Test
+    void startingTheMiniClusterAndReadingTheVerticesAreNoPhasesWork() {
+        double phases = 0;
+        for (JsonNode p : result.get("phase_seconds")) {
+            phases += p.asDouble();
+        }
+        assertThat(result.get("phase_seconds").fieldNames()).toIterable().containsExactly("generate", "emulate", "analyze");
+        double startup = result.get("startup_seconds").asDouble();
+        assertThat(startup).as("the MiniCluster starts before the first phase").isPositive();
+        // the run's wall time holds the start-up, the phases, the vertices' read-back and the results' collection
+        assertThat(startup + phases).isLessThan(result.get("wall_seconds").asDouble());
+        assertThat(result.get("requests_per_s").asDouble()).isCloseTo(result.get("requests").asDouble() / phases,
+                org.assertj.core.api.Assertions.within(1e-6));
+    }
 }
