@@ -29,6 +29,16 @@ public final class MtpDraw {
         long accept = acceptBelow(acceptance);
         long steps = 0;
         long emitted = 0;
+        if (speculative == 1) {
+            // DeepSeek's one MTP token: a step emits 1 + (its one try accepted), added without a branch — the try's
+            // outcome is a coin toss the CPU cannot predict, and a mispredicted branch per step was most of the draw
+            while (emitted < tokens) {
+                state += GOLDEN_GAMMA;
+                emitted += 1 + (((StableHash.mix(state) >>> 11) - accept) >>> 63); // both in [0, 2^63): sign = x < accept
+                steps++;
+            }
+            return steps;
+        }
         while (emitted < tokens) {
             int e = 1;
             for (int i = 0; i < speculative; i++) {
