@@ -203,12 +203,20 @@ final class BenchCommand {
                 description = "Use this Kafka cluster instead of starting a broker (the run's topics get a prefix of their own).")
         String bootstrap;
 
+        @Option(names = "--warmup", paramLabel = "N", defaultValue = "5",
+                description = "Unmeasured runs of the same pipeline first, in this JVM, as JMH warms up (its default is 5 "
+                        + "iterations): most of a cold JVM's CPU goes to compiling Flink's, Kafka's and cmbench's code, "
+                        + "while a session cluster's JVMs are long warm; the first run's rate is reported as "
+                        + "cold_requests_per_s; 0 measures a cold JVM (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
         @picocli.CommandLine.Mixin
         Output output;
 
         @Override
         public Integer call() throws Exception {
             Options.calibration(spec, calibration);
+            Options.require(spec, warmup >= 0 && warmup <= 10, "--warmup", warmup, "must be between 0 and 10");
             Options.require(spec, cluster == null || bootstrap != null, "--cluster", cluster,
                     "needs --bootstrap (the Kafka cluster the jobs use)");
             InputChecks.duration(spec, duration);
@@ -233,9 +241,32 @@ final class BenchCommand {
             InputChecks.requestCount(spec, "--duration", rate * duration, duration);
             try (RunDirectory held = workDir(output.out)) {
                 Reachability.check(cluster, bootstrap, new Properties());
-                return measure(held.path().resolve("pipeline"), specs, m, rate);
+                Map<String, Object> cold = null;
+                for (int i = 1; i <= warmup; i++) {
+                    if (!output.json) {
+                        System.out.printf("warm-up run %d of %d (compiles the code the measured run uses; not measured)%n",
+                                i, warmup);
+                    }
+                    Measured w = measure(held.path().resolve("warmup-" + i), specs, m, rate);
+                    cold = cold == null ? w.result() : cold;
+                }
+                if (!output.json && warmup > 0) {
+                    System.out.printf("%nmeasured run%n");
+                }
+                Measured measured = measure(held.path().resolve("pipeline"), specs, m, rate);
+                Map<String, Object> r = measured.result();
+                r.put("warmup_runs", warmup);
+                if (cold != null) {
+                    r.put("cold_requests_per_s", cold.get("requests_per_s"));
+                    r.put("cold_phase_seconds", cold.get("phase_seconds"));
+                }
+                print(r, specs, measured.vertices());
+                return 0;
             }
         }
+
+        /** One run's figures (the JSON fields) and its emulation job's vertices. */
+        private record Measured(Map<String, Object> result, List<io.cmbench.cluster.rest.VertexMetrics> vertices) {}
 
         /** {@code --scenarios} resolved as {@code cmbench run} resolves it, each on {@code --calibration}'s variant. */
         private List<ScenarioSpec> scenarios() {
@@ -258,7 +289,7 @@ final class BenchCommand {
                     .map(e -> String.format("%s %.1f", e.getKey(), e.getValue())).toList());
         }
 
-        private int measure(Path dir, List<ScenarioSpec> specs, EmulationMode m, double rate) throws Exception {
+        private Measured measure(Path dir, List<ScenarioSpec> specs, EmulationMode m, double rate) throws Exception {
             Map<String, Object> r = new LinkedHashMap<>();
             List<io.cmbench.cluster.rest.VertexMetrics> vertices;
             try (ResourceMeter meter = new ResourceMeter();
@@ -306,6 +337,11 @@ final class BenchCommand {
                 vertices = run.emulationVertices();
                 r.put("vertices", VertexTable.json(vertices));
             }
+            return new Measured(r, vertices);
+        }
+
+        private void print(Map<String, Object> r, List<ScenarioSpec> specs,
+                           List<io.cmbench.cluster.rest.VertexMetrics> vertices) throws IOException {
             if (output.json) {
                 System.out.println(JSON.writeValueAsString(r));
             } else {
@@ -317,6 +353,10 @@ final class BenchCommand {
                 System.out.printf("%-26s %.1f%n", "simulated s per wall s", r.get("sim_time_per_wall_time"));
                 System.out.printf("%-26s %s%n", "phases (wall s)", seconds(r.get("phase_seconds")));
                 System.out.printf("%-26s %s%n", "phases (CPU s)", seconds(r.get("phase_cpu_seconds")));
+                if (r.containsKey("cold_requests_per_s")) {
+                    System.out.printf("%-26s %,.0f (phases %s)%n", "cold JVM: requests/s", r.get("cold_requests_per_s"),
+                            seconds(r.get("cold_phase_seconds")));
+                }
                 System.out.printf("%-26s %.1f%n", "start-up before (wall s)", r.get("startup_seconds"));
                 System.out.printf("%-26s %.1f of %d (%.0f CPU s in %.0f wall s)%n", "cores used", r.get("cores_used"),
                         r.get("cores"), r.get("cpu_seconds"), r.get("wall_seconds"));
@@ -324,7 +364,6 @@ final class BenchCommand {
                 System.out.printf("%nemulation job, per vertex (records in, or out for a source; busy = Flink's accumulated busy time):%n");
                 System.out.print(VertexTable.text(vertices));
             }
-            return 0;
         }
     }
 

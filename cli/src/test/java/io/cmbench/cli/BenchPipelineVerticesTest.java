@@ -32,7 +32,7 @@ class BenchPipelineVerticesTest {
         int code;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            code = Main.execute("bench", "pipeline", "--duration", "3", "--parallelism", "2", "--scenarios",
+            code = Main.execute("bench", "pipeline", "--duration", "3", "--warmup", "1", "--parallelism", "2", "--scenarios",
                     "cm384-vs-h800", "--out", dir.toString(), "--json");
         } finally {
             System.setOut(stdout);
@@ -107,5 +107,10 @@ class BenchPipelineVerticesTest {
         assertThat(startup + phases).isLessThan(result.get("wall_seconds").asDouble());
         assertThat(result.get("requests_per_s").asDouble()).isCloseTo(result.get("requests").asDouble() / phases,
                 org.assertj.core.api.Assertions.within(1e-6));
+        // the warm-up: the same pipeline once before, in a cold JVM, in a directory of its own
+        assertThat(result.get("warmup_runs").asInt()).isEqualTo(1);
+        assertThat(result.get("cold_requests_per_s").asDouble()).isPositive();
+        assertThat(result.get("cold_phase_seconds").fieldNames()).toIterable().containsExactly("generate", "emulate", "analyze");
+        assertThat(dir.resolve("warmup-1")).isDirectory();
     }
 }
