@@ -259,6 +259,7 @@ final class BenchCommand {
                 if (cold != null) {
                     r.put("cold_requests_per_s", cold.get("requests_per_s"));
                     r.put("cold_phase_seconds", cold.get("phase_seconds"));
+                    r.put("cold_jit_compile_seconds", cold.get("jit_compile_seconds"));
                 }
                 print(r, specs, measured.vertices());
                 return 0;
@@ -309,6 +310,7 @@ final class BenchCommand {
                 }
                 double cpuBefore = meter.cpuSecondsUsed();
                 double wallBefore = meter.wallSeconds();
+                double jitBefore = ResourceMeter.jitCompileSeconds();
                 EmbeddedRun run = new EmbeddedRun(cfg, System.out).measuringVertices();
                 EmbeddedRun.Result result = run.run();
                 double wall = meter.wallSeconds() - wallBefore;
@@ -331,6 +333,7 @@ final class BenchCommand {
                 r.put("startup_seconds", run.startupSeconds());
                 r.put("wall_seconds", wall);
                 r.put("cpu_seconds", cpu);
+                r.put("jit_compile_seconds", ResourceMeter.jitCompileSeconds() - jitBefore);
                 r.put("cores_used", cpu / wall);
                 r.put("cores", Runtime.getRuntime().availableProcessors());
                 r.put("peak_rss_mb", meter.peakRssMb());
@@ -354,12 +357,13 @@ final class BenchCommand {
                 System.out.printf("%-26s %s%n", "phases (wall s)", seconds(r.get("phase_seconds")));
                 System.out.printf("%-26s %s%n", "phases (CPU s)", seconds(r.get("phase_cpu_seconds")));
                 if (r.containsKey("cold_requests_per_s")) {
-                    System.out.printf("%-26s %,.0f (phases %s)%n", "cold JVM: requests/s", r.get("cold_requests_per_s"),
-                            seconds(r.get("cold_phase_seconds")));
+                    System.out.printf("%-26s %,.0f (phases %s; JIT compiling %.1f s)%n", "cold JVM: requests/s",
+                            r.get("cold_requests_per_s"), seconds(r.get("cold_phase_seconds")), r.get("cold_jit_compile_seconds"));
                 }
                 System.out.printf("%-26s %.1f%n", "start-up before (wall s)", r.get("startup_seconds"));
                 System.out.printf("%-26s %.1f of %d (%.0f CPU s in %.0f wall s)%n", "cores used", r.get("cores_used"),
                         r.get("cores"), r.get("cpu_seconds"), r.get("wall_seconds"));
+                System.out.printf("%-26s %.1f%n", "JIT compiling (s)", r.get("jit_compile_seconds"));
                 System.out.printf("%-26s %.0f MB%n", "peak RSS (JVM + broker)", r.get("peak_rss_mb"));
                 System.out.printf("%nemulation job, per vertex (records in, or out for a source; busy = Flink's accumulated busy time):%n");
                 System.out.print(VertexTable.text(vertices));
@@ -437,6 +441,7 @@ final class BenchCommand {
                 System.out.printf("%-26s %.1f s (MiniCluster start included)%n", "analytics job", r.get("job_seconds"));
                 System.out.printf("%-26s %,.0f%n", "completions/s", r.get("completions_per_s"));
                 System.out.printf("%-26s %.1f of %d%n", "cores used", r.get("cores_used"), r.get("cores"));
+                System.out.printf("%-26s %.1f%n", "JIT compiling (s)", r.get("jit_compile_seconds"));
                 System.out.printf("%-26s %.0f MB%n", "peak RSS (JVM + broker)", r.get("peak_rss_mb"));
             }
             return 0;

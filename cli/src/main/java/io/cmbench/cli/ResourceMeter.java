@@ -76,6 +76,15 @@ final class ResourceMeter implements AutoCloseable {
         return total;
     }
 
+    /**
+     * Seconds this JVM's JIT compiler threads have spent compiling so far (HotSpot sums its compiler threads' time),
+     * or NaN where the JVM does not keep it: what a cold JVM spends before its code runs at full speed.
+     */
+    static double jitCompileSeconds() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() / 1000.0 : Double.NaN;
+    }
+
     private static long rssBytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
