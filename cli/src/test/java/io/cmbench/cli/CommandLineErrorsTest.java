@@ -88,6 +88,7 @@ class CommandLineErrorsTest {
             "bench pipeline --duration 1e7 | --duration: offers",
             "bench pipeline --parallelism 1025 | --parallelism: must be between 1 and 1024, got '1025'",
             "bench pipeline --warmup -1 | --warmup: must be between 0 and 10, got '-1'",
+            "bench pipeline --runs 0 | --runs: must be between 1 and 10, got '0'",
             "bench generator --records 10  | --records: must be between 1000 and 100000000, got '10'",
             "bench analytics --completions 1 | --completions: must be between 1000 and 100000000, got '1'",
             "ingest --decode-npus 4        | ingest: FILE is required (see 'cmbench ingest --help')",
