@@ -1,6 +1,5 @@
 package io.cmbench.jobs.serde;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -21,6 +20,8 @@ public final class AvroKafkaSerializer<T extends SpecificRecordBase> implements 
     private final Class<T> type;
     private final SerializableFunction<T, String> key;
     private transient BinaryMessageEncoder<T> encoder;
+    /** Reused for every record: encode(datum) would fill a thread-local buffer, then copy it twice. */
+    private transient java.io.ByteArrayOutputStream out;
 
     public AvroKafkaSerializer(String topic, Class<T> type, SerializableFunction<T, String> key) {
         this.topic = topic;
@@ -32,6 +33,7 @@ public final class AvroKafkaSerializer<T extends SpecificRecordBase> implements 
     public void open(SerializationSchema.InitializationContext ctx, KafkaSinkContext sinkCtx) {
         SpecificData data = AvroModels.forClass(type);
         encoder = new BinaryMessageEncoder<>(data, data.getSchema(type));
+        out = new java.io.ByteArrayOutputStream(256);
     }
 
     @Override
@@ -40,10 +42,11 @@ public final class AvroKafkaSerializer<T extends SpecificRecordBase> implements 
             open(null, ctx);
         }
         try {
-            ByteBuffer buf = encoder.encode(element);
+            out.reset();
+            encoder.encode(element, out);
             String k = key.apply(element);
             return new ProducerRecord<>(topic, null, null,
-                    k == null ? null : k.getBytes(StandardCharsets.UTF_8), Envelope.toBytes(buf));
+                    k == null ? null : k.getBytes(StandardCharsets.UTF_8), out.toByteArray());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot encode " + type.getSimpleName(), e);
         }
