@@ -246,18 +246,40 @@ public final class FlinkRestClient {
         return awaitState(jobId, TERMINAL_STATES, timeout);
     }
 
+    /**
+     * How long the REST API may not answer at all (no connection, no reply) before a wait gives up: a JobManager that
+     * died (e.g. out of metaspace) otherwise kept a caller waiting for the whole job timeout.
+     */
+    public static final Duration UNREACHABLE_LIMIT = Duration.ofSeconds(60);
+
     /** Polls until the job is in one of {@code states}; a terminal state not wanted ends the wait too. */
     public String awaitState(String jobId, Set<String> states, Duration timeout) {
+        return awaitState(jobId, states, timeout, UNREACHABLE_LIMIT);
+    }
+
+    /** {@link #awaitState(String, Set, Duration)}, giving up once the REST API has not answered for {@code unreachableLimit}. */
+    String awaitState(String jobId, Set<String> states, Duration timeout, Duration unreachableLimit) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long unreachableSince = -1;
         String state = "?";
         while (true) {
             try {
                 state = jobState(jobId);
+                unreachableSince = -1;
             } catch (FlinkRestException e) {
                 if (e.status() >= 400 && e.status() != 404) {
                     throw e;
                 }
-                // 404 right after submission, or a transient connection failure: try again
+                // 404 right after submission, or a transient connection failure: try again, for a while
+                if (e.status() < 0) {
+                    long now = System.nanoTime();
+                    unreachableSince = unreachableSince < 0 ? now : unreachableSince;
+                    if (now - unreachableSince > unreachableLimit.toNanos()) {
+                        throw new FlinkRestException("the Flink REST API at " + base + " has not answered for "
+                                + unreachableLimit.toSeconds() + " s while job " + jobId + " was " + state
+                                + " (has the JobManager stopped? see its log): " + e.getMessage(), -1, e);
+                    }
+                }
             }
             if (states.contains(state) || TERMINAL_STATES.contains(state)) {
                 return state;
