@@ -60,7 +60,7 @@ final class EmbeddedRun {
     private List<io.cmbench.cluster.rest.VertexMetrics> emulationVertices = List.of();
     /** Reads the finished emulation job's vertices from its cluster; null until the job has run. */
     private java.util.concurrent.Callable<List<io.cmbench.cluster.rest.VertexMetrics>> vertexReader;
-    /** The run's one MiniCluster, started when a job first needs it and shared by the emulation and the analytics. */
+    /** The run's one MiniCluster, shared by the emulation and the analytics: started ahead by {@link #run()}, else when a job first needs it. */
     private HeldMiniCluster flink;
     /** The MiniCluster starting beside the broker ({@link #run()}), or null. */
     private java.util.concurrent.CompletableFuture<HeldMiniCluster> flinkStarting;
