@@ -254,6 +254,31 @@ class DistributedRunTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(90));
     }
 
+    /**
+     * A session cluster runs job after job: once a job is over, the JobManager must let go of its class loader
+     * (an Avro loaded with each job pinned it through a ThreadLocal of the JobManager's pool threads, and metaspace
+     * ran out at about the 14th job). Two more runs (four jobs) on top of what the tests before left behind.
+     */
+    @Test
+    @Order(6)
+    void theJobManagerKeepsNoClassLoaderOfAFinishedJob() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            new EmbeddedRun(onCluster(small(tmp.resolve("loaders-" + i)), "loaders-" + i), quiet()).run();
+        }
+        long finished = cluster.rest().listJobs().stream().filter(j -> j.state().equals("FINISHED")).count();
+        assertThat(finished).as("jobs the JobManager ran to the end").isGreaterThanOrEqualTo(4);
+        ProcessHandle jobManager = cluster.process(LocalCluster.JOB_MANAGER).orElseThrow();
+        // a job's loader is released once its JobMaster has shut down, a moment after the job reports FINISHED
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int live = UserCodeClassLoaders.liveAfterFullGc(jobManager);
+        while (live > 0 && System.nanoTime() < deadline) {
+            sleep(1000);
+            live = UserCodeClassLoaders.liveAfterFullGc(jobManager);
+        }
+        assertThat(live).as("user-code class loaders alive in the JobManager after a full GC, " + finished
+                + " jobs finished").isZero();
+    }
+
     interface Fault {
         void inject(String jobId) throws Exception;
     }

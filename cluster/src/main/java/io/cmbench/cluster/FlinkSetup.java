@@ -26,6 +26,14 @@ final class FlinkSetup {
      */
     static final String PROMETHEUS_FACTORY = "io.cmbench.cluster.metrics.BoundPrometheusReporterFactory";
 
+    /**
+     * Classes every job loads from the Flink processes' class path (flink-lib) instead of its own jar. Avro keeps
+     * values of its own classes in ThreadLocals of any thread that parses a schema; the JobManager parses them on
+     * long-lived pool threads while it deserializes each job's graph, so an Avro loaded per job pinned that job's
+     * class loader (and all its classes) for the JobManager's lifetime. Job jars still carry Avro for other clusters.
+     */
+    static final String PARENT_FIRST_PATTERNS = "org.apache.avro.";
+
     /** Flink's {@code env.java.opts.all} for Java 17. */
     static final List<String> JAVA17_OPTS = List.of(
             "-XX:+IgnoreUnrecognizedVMOptions",
@@ -73,6 +81,7 @@ final class FlinkSetup {
                 "taskmanager.memory.process.size: " + tmMemory,
                 "taskmanager.numberOfTaskSlots: " + slots,
                 "parallelism.default: 1",
+                "classloader.parent-first-patterns.additional: " + quote(PARENT_FIRST_PATTERNS),
                 "rest.address: 127.0.0.1",
                 "rest.bind-address: 127.0.0.1",
                 "rest.port: " + restPort,

@@ -13,11 +13,11 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The Flink processes' class path is Flink-only; the broker's holds the broker. */
+/** The Flink processes' class path is Flink's plus Avro (loaded parent-first); the broker's holds the broker. */
 class FlinkLibTest {
 
     @Test
-    void flinkLibHoldsFlinkAndItsLoggingButNoBrokerJars() throws IOException {
+    void flinkLibHoldsFlinkItsLoggingAndAvroButNoBrokerJars() throws IOException {
         List<String> jars = names(TestSupport.target().resolve("flink-lib"));
         assertThat(jars).anyMatch(j -> j.startsWith("flink-runtime-2."))
                 .anyMatch(j -> j.startsWith("flink-runtime-web-"))
@@ -27,10 +27,16 @@ class FlinkLibTest {
                 .anyMatch(j -> j.startsWith("flink-metrics-prometheus-"))
                 .anyMatch(j -> j.startsWith("log4j-slf4j-impl-"))
                 .anyMatch(j -> j.startsWith("log4j-core-"))
-                .anyMatch(j -> j.startsWith("slf4j-api-"));
+                .anyMatch(j -> j.startsWith("slf4j-api-"))
+                // Avro, which FlinkSetup makes every job load from here, and the Jackson it links against
+                .anyMatch(j -> j.startsWith("avro-1.")).anyMatch(j -> j.startsWith("jackson-databind-"))
+                .anyMatch(j -> j.startsWith("jackson-core-"));
         assertThat(jars).noneMatch(j -> j.startsWith("kafka") || j.startsWith("scala") || j.startsWith("picocli")
-                || j.startsWith("junit") || j.startsWith("jackson-databind") || j.startsWith("snakeyaml-2")
-                || j.startsWith("avro-") || j.startsWith("HdrHistogram"));
+                || j.startsWith("junit") || j.startsWith("jackson-dataformat") || j.startsWith("jackson-datatype")
+                || j.startsWith("snakeyaml-2") || j.startsWith("HdrHistogram"));
+        // one version of each library: Avro's newer commons-compress would displace the one Flink was built with
+        assertThat(jars.stream().filter(j -> j.startsWith("commons-compress-"))).singleElement();
+        assertThat(FlinkSetup.PARENT_FIRST_PATTERNS).isEqualTo("org.apache.avro.");
         // of cmbench, only the Prometheus reporter that binds 127.0.0.1
         assertThat(jars.stream().filter(j -> j.startsWith("cmbench-")))
                 .singleElement().asString().matches("cmbench-cluster-.*-prometheus-reporter\\.jar");
