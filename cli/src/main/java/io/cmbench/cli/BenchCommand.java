@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cmbench.cluster.kafka.EmbeddedKafkaBroker;
 import io.cmbench.cluster.kafka.KafkaTopicAdmin;
 import io.cmbench.jobs.EmulationMode;
-import io.cmbench.jobs.JobSettings;
 import io.cmbench.jobs.SloSpec;
 import io.cmbench.loadgen.KafkaRequestPublisher;
 import io.cmbench.loadgen.PublishMode;
@@ -226,8 +225,7 @@ final class BenchCommand {
             Options.require(spec, cluster == null || bootstrap != null, "--cluster", cluster,
                     "needs --bootstrap (the Kafka cluster the jobs use)");
             InputChecks.duration(spec, duration);
-            Options.require(spec, parallelism >= 1 && parallelism <= JobSettings.MAX_PARALLELISM, "--parallelism",
-                    parallelism, "must be between 1 and " + JobSettings.MAX_PARALLELISM);
+            InputChecks.parallelism(spec, parallelism);
             EmulationMode m = switch (mode.trim().toLowerCase()) {
                 case "decode-only" -> EmulationMode.DECODE_ONLY;
                 case "full" -> EmulationMode.FULL;

@@ -39,7 +39,7 @@ final class HeldMiniCluster implements AutoCloseable {
 
     static HeldMiniCluster start(int parallelism, Path tmpDir) throws Exception {
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(FlinkLocal.configuration(tmpDir)).setNumTaskManagers(1)
+                .setConfiguration(FlinkLocal.configuration(parallelism, tmpDir)).setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(parallelism).setRpcServiceSharing(RpcServiceSharing.SHARED).build());
         try {
             cluster.start();

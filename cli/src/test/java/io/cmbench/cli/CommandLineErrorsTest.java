@@ -86,7 +86,7 @@ class CommandLineErrorsTest {
             "bench                         | bench: needs a subcommand (see 'cmbench bench --help')",
             "bench pipeline --duration 1e15 | --duration: must be <= 1000000000 s, got '1.0E15'",
             "bench pipeline --duration 1e7 | --duration: offers",
-            "bench pipeline --parallelism 1025 | --parallelism: must be between 1 and 1024, got '1025'",
+            "bench pipeline --parallelism 65 | --parallelism: must be between 1 and 64, got '65'",
             "bench pipeline --warmup -1 | --warmup: must be between 0 and 10, got '-1'",
             "bench pipeline --runs 0 | --runs: must be between 1 and 10, got '0'",
             "bench generator --records 10  | --records: must be between 1000 and 100000000, got '10'",
