@@ -22,15 +22,22 @@ final class VertexTable {
             m.put("records_out", v.recordsOut());
             m.put("records_max_over_mean", v.recordsMaxOverMean());
             m.put("busy_max_over_mean", v.busyMaxOverMean());
+            if (v.hasCpu()) {
+                m.put("cpu_max_over_mean", v.cpuMaxOverMean());
+            }
             List<Map<String, Object>> subtasks = new ArrayList<>();
             for (VertexMetrics.Subtask s : v.subtasks()) {
                 Map<String, Object> t = new LinkedHashMap<>();
                 t.put("subtask", s.index());
+                t.put("task_manager", s.taskManager());
                 t.put("records_in", s.recordsIn());
                 t.put("records_out", s.recordsOut());
                 t.put("busy_ms", s.busyMillis());
                 t.put("idle_ms", s.idleMillis());
                 t.put("backpressured_ms", s.backPressuredMillis());
+                if (s.cpuMillis() >= 0) {
+                    t.put("cpu_ms", s.cpuMillis());
+                }
                 subtasks.add(t);
             }
             m.put("subtasks", subtasks);
@@ -39,18 +46,24 @@ final class VertexTable {
         return out;
     }
 
-    /** One line per vertex: its subtasks' records and busy ms, and the max/mean of each (1.0 = even). */
+    /**
+     * One line per vertex: its subtasks' records, busy ms and (keyed stages) CPU ms, and the max/mean of each (1.0 =
+     * even).
+     */
     static String text(List<VertexMetrics> vertices) {
-        StringBuilder b = new StringBuilder(String.format("%-" + NAME_WIDTH + "s %-24s %6s %-20s %6s%n", "vertex",
-                "records per subtask", "max/mn", "busy ms per subtask", "max/mn"));
+        StringBuilder b = new StringBuilder(String.format("%-" + NAME_WIDTH + "s %-24s %6s %-20s %6s %-20s %6s%n",
+                "vertex", "records per subtask", "max/mn", "busy ms per subtask", "max/mn", "cpu ms per subtask",
+                "max/mn"));
         for (VertexMetrics v : vertices) {
             boolean source = v.recordsIn() == 0 && v.recordsOut() > 0;
             List<String> records = v.subtasks().stream()
                     .map(s -> String.format("%,d", source ? s.recordsOut() : s.recordsIn())).toList();
             List<String> busy = v.subtasks().stream().map(s -> String.format("%,d", s.busyMillis())).toList();
-            b.append(String.format("%-" + NAME_WIDTH + "s %-24s %6.2f %-20s %6.2f%n", shorten(v.name()),
+            String cpu = v.hasCpu() ? String.format("%-20s %6.2f", String.join(" ", v.subtasks().stream()
+                    .map(s -> String.format("%,d", s.cpuMillis())).toList()), v.cpuMaxOverMean()) : "";
+            b.append(String.format("%-" + NAME_WIDTH + "s %-24s %6.2f %-20s %6.2f %s", shorten(v.name()),
                     (source ? "out " : "") + String.join(" ", records), v.recordsMaxOverMean(), String.join(" ", busy),
-                    v.busyMaxOverMean()));
+                    v.busyMaxOverMean(), cpu).stripTrailing()).append(System.lineSeparator());
         }
         return b.toString();
     }

@@ -78,6 +78,24 @@ class BenchPipelineVerticesTest {
         assertThat(sum(vertex("decode-pool"), "busy_ms")).isPositive();
     }
 
+    /**
+     * The keyed stages record their subtasks' CPU time (TaskCpuTime, read back as the accumulator VertexMetrics names);
+     * the others have none, rather than a made-up 0.
+     */
+    @Test
+    void theKeyedStagesSubtasksCarryTheirCpuTime() {
+        assertThat(io.cmbench.jobs.TaskCpuTime.ACCUMULATOR).isEqualTo(io.cmbench.cluster.rest.VertexMetrics.CPU_ACCUMULATOR);
+        for (String keyed : List.of("dedup", "decode-pool")) {
+            JsonNode v = vertex(keyed);
+            v.get("subtasks").forEach(s -> assertThat(s.path("cpu_ms").asLong(-1)).as(keyed).isNotNegative());
+            assertThat(sum(v, "cpu_ms")).as(keyed).isPositive();
+            assertThat(v.get("cpu_max_over_mean").asDouble()).as(keyed).isBetween(1.0, 2.0);
+        }
+        JsonNode source = vertex("Source: requests");
+        assertThat(source.has("cpu_max_over_mean")).isFalse();
+        source.get("subtasks").forEach(s -> assertThat(s.has("cpu_ms")).isFalse());
+    }
+
     @Test
     void theSubtasksRecordsAddUpToTheJobsRequests() {
         long requests = result.get("requests").asLong();

@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -319,19 +321,30 @@ public final class FlinkRestClient {
     }
 
     /**
-     * {@code GET /jobs/{id}} and {@code /jobs/{id}/vertices/{vid}}: every vertex of the job with its subtasks' records
-     * and busy/idle/back-pressured time, in the job's vertex order. For a finished job these are the tasks' final totals.
+     * {@code GET /jobs/{id}}, {@code /jobs/{id}/vertices/{vid}} and {@code .../subtasks/accumulators}: every vertex of the
+     * job with its subtasks' records, busy/idle/back-pressured time and, where the job records it, CPU time, in the
+     * job's vertex order. For a finished job these are the tasks' final totals.
      */
     public List<VertexMetrics> vertexMetrics(String jobId) {
         List<VertexMetrics> out = new ArrayList<>();
         for (JsonNode v : get("jobs/" + jobId).path("vertices")) {
             String vid = v.path("id").asText();
+            Map<Integer, Long> cpu = new HashMap<>();
+            for (JsonNode s : get("jobs/" + jobId + "/vertices/" + vid + "/subtasks/accumulators").path("subtasks")) {
+                for (JsonNode a : s.path("user-accumulators")) {
+                    if (VertexMetrics.CPU_ACCUMULATOR.equals(a.path("name").asText())) {
+                        cpu.put(s.path("subtask").asInt(), Long.parseLong(a.path("value").asText()));
+                    }
+                }
+            }
             List<VertexMetrics.Subtask> subtasks = new ArrayList<>();
             for (JsonNode s : get("jobs/" + jobId + "/vertices/" + vid).path("subtasks")) {
                 JsonNode m = s.path("metrics");
-                subtasks.add(new VertexMetrics.Subtask(s.path("subtask").asInt(), m.path("read-records").asLong(),
+                int index = s.path("subtask").asInt();
+                subtasks.add(new VertexMetrics.Subtask(index, m.path("read-records").asLong(),
                         m.path("write-records").asLong(), m.path("accumulated-busy-time").asLong(),
-                        m.path("accumulated-idle-time").asLong(), m.path("accumulated-backpressured-time").asLong()));
+                        m.path("accumulated-idle-time").asLong(), m.path("accumulated-backpressured-time").asLong(),
+                        cpu.getOrDefault(index, -1L), s.path("taskmanager-id").asText("")));
             }
             subtasks.sort(java.util.Comparator.comparingInt(VertexMetrics.Subtask::index));
             out.add(new VertexMetrics(vid, v.path("name").asText(), v.path("parallelism").asInt(), List.copyOf(subtasks)));

@@ -1,5 +1,6 @@
 package io.cmbench.jobs.emulation;
 
+import io.cmbench.jobs.TaskCpuTime;
 import io.cmbench.jobs.CostModelFactory;
 import io.cmbench.model.ScenarioSpec;
 import io.cmbench.model.ServingCostModel;
@@ -62,8 +63,20 @@ public class ContextCacheFunction extends KeyedProcessFunction<Long, RequestJob,
         this.factory = factory;
     }
 
+    private transient TaskCpuTime cpu;
+
+    /** The subtask's CPU time, for the benchmark's per-subtask work ({@link TaskCpuTime}). */
+    @Override
+    public void close() throws Exception {
+        if (cpu != null) {
+            cpu.record(getRuntimeContext());
+        }
+        super.close();
+    }
+
     @Override
     public void open(OpenContext ctx) {
+        cpu = TaskCpuTime.start();
         models = Stages.costModels(scenarios, factory);
         shardCapacity = new long[scenarios.size()];
         soloMemo = new ArrayList<>();

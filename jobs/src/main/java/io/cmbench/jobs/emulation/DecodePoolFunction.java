@@ -1,5 +1,6 @@
 package io.cmbench.jobs.emulation;
 
+import io.cmbench.jobs.TaskCpuTime;
 import io.cmbench.jobs.CostModelFactory;
 import io.cmbench.jobs.EmulationMode;
 import io.cmbench.model.PoolLayout;
@@ -62,8 +63,20 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
         this.seed = seed;
     }
 
+    private transient TaskCpuTime cpu;
+
+    /** The subtask's CPU time, for the benchmark's per-subtask work ({@link TaskCpuTime}). */
+    @Override
+    public void close() throws Exception {
+        if (cpu != null) {
+            cpu.record(getRuntimeContext());
+        }
+        super.close();
+    }
+
     @Override
     public void open(OpenContext ctx) {
+        cpu = TaskCpuTime.start();
         models = Stages.costModels(scenarios, factory);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("decode-pending", Types.LONG, Stages.JOB_LIST_TYPE));
         queue = getRuntimeContext().getMapState(new MapStateDescriptor<>("decode-queue", Types.LONG, Stages.JOB_TYPE));

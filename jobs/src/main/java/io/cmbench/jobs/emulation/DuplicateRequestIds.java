@@ -1,5 +1,6 @@
 package io.cmbench.jobs.emulation;
 
+import io.cmbench.jobs.TaskCpuTime;
 import io.cmbench.jobs.serde.Envelope;
 import io.cmbench.jobs.serde.RequestIdStateSerializer;
 import io.cmbench.jobs.serde.SerializerTypeInfo;
@@ -62,8 +63,20 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
         this.horizonKnown = horizonKnown;
     }
 
+    private transient TaskCpuTime cpu;
+
+    /** The subtask's CPU time, for the benchmark's per-subtask work ({@link TaskCpuTime}). */
+    @Override
+    public void close() throws Exception {
+        if (cpu != null) {
+            cpu.record(getRuntimeContext());
+        }
+        super.close();
+    }
+
     @Override
     public void open(OpenContext ctx) {
+        cpu = TaskCpuTime.start();
         ids = getRuntimeContext().getState(STATE);
     }
 

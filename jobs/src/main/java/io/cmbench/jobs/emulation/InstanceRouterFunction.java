@@ -1,5 +1,6 @@
 package io.cmbench.jobs.emulation;
 
+import io.cmbench.jobs.TaskCpuTime;
 import io.cmbench.jobs.CostModelFactory;
 import io.cmbench.jobs.EmulationMode;
 import io.cmbench.model.PoolLayout;
@@ -41,8 +42,20 @@ public class InstanceRouterFunction extends KeyedProcessFunction<Long, RequestJo
         this.mode = mode;
     }
 
+    private transient TaskCpuTime cpu;
+
+    /** The subtask's CPU time, for the benchmark's per-subtask work ({@link TaskCpuTime}). */
+    @Override
+    public void close() throws Exception {
+        if (cpu != null) {
+            cpu.record(getRuntimeContext());
+        }
+        super.close();
+    }
+
     @Override
     public void open(OpenContext ctx) {
+        cpu = TaskCpuTime.start();
         models = Stages.costModels(scenarios, factory);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("route-pending", Types.LONG, Stages.JOB_LIST_TYPE));
         router = getRuntimeContext().getState(new ValueStateDescriptor<>("instance-router", Types.POJO(InstanceRouter.class)));
