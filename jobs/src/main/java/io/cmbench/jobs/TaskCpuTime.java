@@ -7,13 +7,14 @@ import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 
 /**
- * The CPU time of a subtask's thread from its operator's {@code open()} to its {@code close()}, kept in the accumulator
- * {@value #ACCUMULATOR} (ms): the work a subtask of a keyed stage did. Flink's busy time is wall-clock time neither idle
- * nor back-pressured, so it also counts waiting for a core and blocking in a chained sink: on a machine with fewer
- * cores than busy threads it ranks subtasks by luck. From {@code open()}, not from the thread's start: the operator's
- * deserialization and state set-up are not the stage's work. Still in it: loading the job's classes, which on a session
- * cluster falls to whichever subtask of a TaskManager first runs a code path. Not in it: the task's source fetcher and
- * Kafka producer threads. One recording operator per chain (a second would overwrite the first's value).
+ * The CPU time of a subtask's thread from the end of its operator's {@code open()} to its {@code close()}, kept in the
+ * accumulator {@value #ACCUMULATOR} (ms): the work a subtask of a keyed stage did. Flink's busy time is wall-clock time
+ * neither idle nor back-pressured, so it also counts waiting for a core and blocking in a chained sink: on a machine with
+ * fewer cores than busy threads it ranks subtasks by luck. Not from the thread's start: deserializing the operator and
+ * building its cost models and state handles are set-up, not the stage's work. Still in it: loading the classes the
+ * records first need, which on a session cluster falls to whichever subtask of a TaskManager first runs a code path.
+ * Not in it: the task's source fetcher and Kafka producer threads. One recording operator per chain (a second would
+ * overwrite the first's value).
  */
 public final class TaskCpuTime {
     /** Read by the launcher's benchmark ({@code VertexMetrics.CPU_ACCUMULATOR}). */
@@ -26,7 +27,7 @@ public final class TaskCpuTime {
         this.openNanos = openNanos;
     }
 
-    /** Call from the operator's {@code open()}, on the task thread. */
+    /** Call at the end of the operator's {@code open()}, on the task thread. */
     public static TaskCpuTime start() {
         return new TaskCpuTime(threadCpuNanos());
     }

@@ -76,7 +76,6 @@ public class ContextCacheFunction extends KeyedProcessFunction<Long, RequestJob,
 
     @Override
     public void open(OpenContext ctx) {
-        cpu = TaskCpuTime.start();
         models = Stages.costModels(scenarios, factory);
         shardCapacity = new long[scenarios.size()];
         soloMemo = new ArrayList<>();
@@ -91,6 +90,7 @@ public class ContextCacheFunction extends KeyedProcessFunction<Long, RequestJob,
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("cache-shard", Types.POJO(CacheShardState.class)));
         cache = new ContextCache(getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("context-cache", Types.LONG, Types.POJO(CacheEntry.class))));
+        cpu = TaskCpuTime.start(); // last: building the cost models and state handles is set-up
     }
 
     @Override

@@ -76,12 +76,12 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
 
     @Override
     public void open(OpenContext ctx) {
-        cpu = TaskCpuTime.start();
         models = Stages.costModels(scenarios, factory);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("decode-pending", Types.LONG, Stages.JOB_LIST_TYPE));
         queue = getRuntimeContext().getMapState(new MapStateDescriptor<>("decode-queue", Types.LONG, Stages.JOB_TYPE));
         finishing = getRuntimeContext().getMapState(new MapStateDescriptor<>("decode-finishing", Types.LONG, Types.LIST(SEQ_TYPE)));
         engine = getRuntimeContext().getState(new ValueStateDescriptor<>("decode-engine", Types.POJO(DecodeEngine.class)));
+        cpu = TaskCpuTime.start(); // last: building the cost models and state handles is set-up
     }
 
     private long entryTime(RequestJob j) {

@@ -76,8 +76,8 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
 
     @Override
     public void open(OpenContext ctx) {
-        cpu = TaskCpuTime.start();
         ids = getRuntimeContext().getState(STATE);
+        cpu = TaskCpuTime.start(); // last: building the cost models and state handles is set-up
     }
 
     void forgetVia(Forgetting f) {

@@ -55,10 +55,10 @@ public class InstanceRouterFunction extends KeyedProcessFunction<Long, RequestJo
 
     @Override
     public void open(OpenContext ctx) {
-        cpu = TaskCpuTime.start();
         models = Stages.costModels(scenarios, factory);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("route-pending", Types.LONG, Stages.JOB_LIST_TYPE));
         router = getRuntimeContext().getState(new ValueStateDescriptor<>("instance-router", Types.POJO(InstanceRouter.class)));
+        cpu = TaskCpuTime.start(); // last: building the cost models and state handles is set-up
     }
 
     @Override

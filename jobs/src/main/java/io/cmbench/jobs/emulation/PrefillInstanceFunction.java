@@ -68,12 +68,12 @@ public class PrefillInstanceFunction extends KeyedProcessFunction<Long, RequestJ
 
     @Override
     public void open(OpenContext ctx) {
-        cpu = TaskCpuTime.start();
         models = Stages.costModels(scenarios, factory);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("prefill-pending", Types.LONG, Stages.JOB_LIST_TYPE));
         queue = getRuntimeContext().getMapState(new MapStateDescriptor<>("prefill-queue", Types.LONG, Stages.JOB_TYPE));
         inflight = getRuntimeContext().getState(new ValueStateDescriptor<>("prefill-inflight", Stages.JOB_LIST_TYPE));
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("prefill-instance", Types.POJO(PrefillInstanceState.class)));
+        cpu = TaskCpuTime.start(); // last: building the cost models and state handles is set-up
     }
 
     @Override
