@@ -1,6 +1,5 @@
 package io.cmbench.jobs.emulation;
 
-import io.cmbench.jobs.TaskCpuTime;
 import io.cmbench.jobs.CostModelFactory;
 import io.cmbench.model.ScenarioSpec;
 import io.cmbench.model.ServingCostModel;
@@ -16,7 +15,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -39,7 +37,7 @@ import org.apache.flink.util.Collector;
  * ({@link ContextCache}), hit tokens = min(hit blocks × block tokens, prompt − 1), the solo prefill estimate, the
  * write-back booked at t + estimate. The request leaves at t without its blocks.
  */
-public class ContextCacheFunction extends KeyedProcessFunction<Long, RequestJob, RequestJob> {
+public class ContextCacheFunction extends CpuTimedKeyedProcessFunction<Long, RequestJob, RequestJob> {
     private static final long serialVersionUID = 1L;
     private static final Comparator<WriteBack> WRITE_ORDER = Comparator.comparing(w -> w.requestId);
     /** Distinct (prompt, hit) pairs remembered per subtask; the solo prefill is a pure function of them. */
@@ -63,19 +61,8 @@ public class ContextCacheFunction extends KeyedProcessFunction<Long, RequestJob,
         this.factory = factory;
     }
 
-    private transient TaskCpuTime cpu;
-
-    /** The subtask's CPU time, for the benchmark's per-subtask work ({@link TaskCpuTime}). */
     @Override
-    public void close() throws Exception {
-        if (cpu != null) {
-            cpu.record(getRuntimeContext());
-        }
-        super.close();
-    }
-
-    @Override
-    public void open(OpenContext ctx) {
+    protected void setUp(OpenContext ctx) {
         models = Stages.costModels(scenarios, factory);
         shardCapacity = new long[scenarios.size()];
         soloMemo = new ArrayList<>();
@@ -90,7 +77,6 @@ public class ContextCacheFunction extends KeyedProcessFunction<Long, RequestJob,
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("cache-shard", Types.POJO(CacheShardState.class)));
         cache = new ContextCache(getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("context-cache", Types.LONG, Types.POJO(CacheEntry.class))));
-        cpu = TaskCpuTime.start(); // last: building the cost models and state handles is set-up
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.cmbench.jobs.emulation;
 
-import io.cmbench.jobs.TaskCpuTime;
 import io.cmbench.jobs.CostModelFactory;
 import io.cmbench.jobs.EmulationMode;
 import io.cmbench.model.PoolLayout;
@@ -19,7 +18,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -41,7 +39,7 @@ import org.apache.flink.util.Collector;
  * <p>First token: FULL mode — the prefill's, delivered at the end of the KV transfer (firstToken = kvTransferEnd), decode produces outputTokens − 1 tokens, a
  * one-token request completes on entry; DECODE_ONLY — the end of the request's first decode step.
  */
-public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, Completion> {
+public class DecodePoolFunction extends CpuTimedKeyedProcessFunction<Long, RequestJob, Completion> {
     private static final long serialVersionUID = 1L;
     static final TypeInformation<DecodeSeq> SEQ_TYPE = Types.POJO(DecodeSeq.class);
 
@@ -63,25 +61,13 @@ public class DecodePoolFunction extends KeyedProcessFunction<Long, RequestJob, C
         this.seed = seed;
     }
 
-    private transient TaskCpuTime cpu;
-
-    /** The subtask's CPU time, for the benchmark's per-subtask work ({@link TaskCpuTime}). */
     @Override
-    public void close() throws Exception {
-        if (cpu != null) {
-            cpu.record(getRuntimeContext());
-        }
-        super.close();
-    }
-
-    @Override
-    public void open(OpenContext ctx) {
+    protected void setUp(OpenContext ctx) {
         models = Stages.costModels(scenarios, factory);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("decode-pending", Types.LONG, Stages.JOB_LIST_TYPE));
         queue = getRuntimeContext().getMapState(new MapStateDescriptor<>("decode-queue", Types.LONG, Stages.JOB_TYPE));
         finishing = getRuntimeContext().getMapState(new MapStateDescriptor<>("decode-finishing", Types.LONG, Types.LIST(SEQ_TYPE)));
         engine = getRuntimeContext().getState(new ValueStateDescriptor<>("decode-engine", Types.POJO(DecodeEngine.class)));
-        cpu = TaskCpuTime.start(); // last: building the cost models and state handles is set-up
     }
 
     private long entryTime(RequestJob j) {

@@ -1,6 +1,5 @@
 package io.cmbench.jobs.emulation;
 
-import io.cmbench.jobs.TaskCpuTime;
 import io.cmbench.jobs.serde.Envelope;
 import io.cmbench.jobs.serde.RequestIdStateSerializer;
 import io.cmbench.jobs.serde.SerializerTypeInfo;
@@ -9,7 +8,6 @@ import io.cmbench.jobs.serde.EnvelopeTypeInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -33,7 +31,7 @@ import org.apache.flink.util.Collector;
  * Before, ids were kept until the horizon (an open-ended run: one simulated hour): the state grew with every request
  * of a long run until a live soak's TaskManager ran out of heap after ~10 minutes (docs/BENCHMARKS.md).
  */
-public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, Envelope> {
+public class DuplicateRequestIds extends CpuTimedKeyedProcessFunction<String, Envelope, Envelope> {
     private static final long serialVersionUID = 1L;
     public static final String STAGE = "dedup";
     /** How long an id is remembered after its arrival: one simulated minute. */
@@ -63,21 +61,9 @@ public class DuplicateRequestIds extends KeyedProcessFunction<String, Envelope, 
         this.horizonKnown = horizonKnown;
     }
 
-    private transient TaskCpuTime cpu;
-
-    /** The subtask's CPU time, for the benchmark's per-subtask work ({@link TaskCpuTime}). */
     @Override
-    public void close() throws Exception {
-        if (cpu != null) {
-            cpu.record(getRuntimeContext());
-        }
-        super.close();
-    }
-
-    @Override
-    public void open(OpenContext ctx) {
+    protected void setUp(OpenContext ctx) {
         ids = getRuntimeContext().getState(STATE);
-        cpu = TaskCpuTime.start(); // last: building the cost models and state handles is set-up
     }
 
     void forgetVia(Forgetting f) {

@@ -1,6 +1,5 @@
 package io.cmbench.jobs.emulation;
 
-import io.cmbench.jobs.TaskCpuTime;
 import io.cmbench.jobs.CostModelFactory;
 import io.cmbench.jobs.EmulationMode;
 import io.cmbench.model.PoolLayout;
@@ -14,7 +13,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -23,7 +21,7 @@ import org.apache.flink.util.Collector;
  * supernode's ({@link InstanceRouter}), as global instance indices (supernode × instances per supernode + local).
  * Only O(instances) counters stay in state; the request leaves at its arrival time.
  */
-public class InstanceRouterFunction extends KeyedProcessFunction<Long, RequestJob, RequestJob> {
+public class InstanceRouterFunction extends CpuTimedKeyedProcessFunction<Long, RequestJob, RequestJob> {
     private static final long serialVersionUID = 1L;
 
     private final List<ScenarioSpec> scenarios;
@@ -42,23 +40,11 @@ public class InstanceRouterFunction extends KeyedProcessFunction<Long, RequestJo
         this.mode = mode;
     }
 
-    private transient TaskCpuTime cpu;
-
-    /** The subtask's CPU time, for the benchmark's per-subtask work ({@link TaskCpuTime}). */
     @Override
-    public void close() throws Exception {
-        if (cpu != null) {
-            cpu.record(getRuntimeContext());
-        }
-        super.close();
-    }
-
-    @Override
-    public void open(OpenContext ctx) {
+    protected void setUp(OpenContext ctx) {
         models = Stages.costModels(scenarios, factory);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("route-pending", Types.LONG, Stages.JOB_LIST_TYPE));
         router = getRuntimeContext().getState(new ValueStateDescriptor<>("instance-router", Types.POJO(InstanceRouter.class)));
-        cpu = TaskCpuTime.start(); // last: building the cost models and state handles is set-up
     }
 
     @Override

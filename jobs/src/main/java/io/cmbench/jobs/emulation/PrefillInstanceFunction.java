@@ -1,6 +1,5 @@
 package io.cmbench.jobs.emulation;
 
-import io.cmbench.jobs.TaskCpuTime;
 import io.cmbench.jobs.CostModelFactory;
 import io.cmbench.jobs.EmulationMode;
 import io.cmbench.model.PoolLayout;
@@ -16,7 +15,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -36,7 +34,7 @@ import org.apache.flink.util.Collector;
  * </ol>
  * A request's state is removed when it leaves; an idle instance keeps none.
  */
-public class PrefillInstanceFunction extends KeyedProcessFunction<Long, RequestJob, RequestJob> {
+public class PrefillInstanceFunction extends CpuTimedKeyedProcessFunction<Long, RequestJob, RequestJob> {
     private static final long serialVersionUID = 1L;
 
     private final List<ScenarioSpec> scenarios;
@@ -55,25 +53,13 @@ public class PrefillInstanceFunction extends KeyedProcessFunction<Long, RequestJ
         this.mode = mode;
     }
 
-    private transient TaskCpuTime cpu;
-
-    /** The subtask's CPU time, for the benchmark's per-subtask work ({@link TaskCpuTime}). */
     @Override
-    public void close() throws Exception {
-        if (cpu != null) {
-            cpu.record(getRuntimeContext());
-        }
-        super.close();
-    }
-
-    @Override
-    public void open(OpenContext ctx) {
+    protected void setUp(OpenContext ctx) {
         models = Stages.costModels(scenarios, factory);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("prefill-pending", Types.LONG, Stages.JOB_LIST_TYPE));
         queue = getRuntimeContext().getMapState(new MapStateDescriptor<>("prefill-queue", Types.LONG, Stages.JOB_TYPE));
         inflight = getRuntimeContext().getState(new ValueStateDescriptor<>("prefill-inflight", Stages.JOB_LIST_TYPE));
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("prefill-instance", Types.POJO(PrefillInstanceState.class)));
-        cpu = TaskCpuTime.start(); // last: building the cost models and state handles is set-up
     }
 
     @Override
