@@ -148,8 +148,14 @@ final class EmbeddedRun {
     }
 
     private Result runPhases(Feed feed) throws Exception {
-        Files.createDirectories(cfg.outDir());
-        Path tmp = Files.createDirectories(cfg.outDir().resolve("tmp"));
+        Path tmp;
+        try {
+            Files.createDirectories(cfg.outDir());
+            tmp = Files.createDirectories(cfg.outDir().resolve("tmp"));
+        } catch (IOException e) {
+            closeFlink(); // the MiniCluster run() started ahead
+            throw e;
+        }
         long t0 = System.nanoTime();
         EmbeddedKafkaBroker broker = null;
         try (RunCleanup cleanup = new RunCleanup(tmp, System.err)) {
