@@ -1,6 +1,9 @@
 package io.cmbench.cli;
 
 import java.nio.file.Path;
+import io.cmbench.cluster.metrics.BoundPrometheusReporterFactory;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -15,6 +18,22 @@ final class FlinkLocal {
 
     static StreamExecutionEnvironment environment(int parallelism, Path tmpDir) {
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration(parallelism, tmpDir));
+    }
+
+    /**
+     * As {@link #environment(int, Path)}, with the MiniCluster's Flink metrics (its JobManager's and TaskManager's) on a
+     * Prometheus endpoint, {@code http://127.0.0.1:PORT/metrics}: cmbench's reporter, as on the local cluster.
+     */
+    static StreamExecutionEnvironment environment(int parallelism, Path tmpDir, int prometheusPort) {
+        Configuration conf = configuration(parallelism, tmpDir);
+        conf.set(reporterOption("factory.class"), BoundPrometheusReporterFactory.class.getName());
+        conf.set(reporterOption(BoundPrometheusReporterFactory.ARG_PORT), Integer.toString(prometheusPort));
+        conf.set(reporterOption(BoundPrometheusReporterFactory.ARG_BIND_HOST), "127.0.0.1");
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    }
+
+    private static ConfigOption<String> reporterOption(String key) {
+        return ConfigOptions.key("metrics.reporter.prom." + key).stringType().noDefaultValue();
     }
 
     /**

@@ -7,6 +7,8 @@ import io.cmbench.jobs.ServingEmulationJob;
 import io.cmbench.jobs.SloAnalyticsJob;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +46,14 @@ interface LiveJobs extends AutoCloseable {
     /** The emulation's job id on a session cluster (whose REST API reports its checkpoints), else empty. */
     Optional<String> emulationJobId();
 
+    /**
+     * The Prometheus endpoints of the jobs' own MiniClusters ({@code http://127.0.0.1:PORT/metrics}); empty on a
+     * session cluster, whose processes have reporters of their own ({@code cmbench cluster status}).
+     */
+    default List<String> metricsEndpoints() {
+        return List.of();
+    }
+
     /** Ends whatever still runs (a failed run): quietly. */
     @Override
     void close();
@@ -55,6 +65,7 @@ interface LiveJobs extends AutoCloseable {
     /** Each job on its own MiniCluster, run by a thread of its own; the JobClient comes from a job listener. */
     final class Embedded implements LiveJobs {
         private final RunConfig cfg;
+        private final List<Integer> prometheusPorts = new ArrayList<>();
         private Running emulation;
         private Running analytics;
 
@@ -93,7 +104,9 @@ interface LiveJobs extends AutoCloseable {
 
         private Running start(String name, Execution execution) throws Exception {
             Running r = new Running(name);
-            StreamExecutionEnvironment env = FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp"));
+            int port = prometheusPort();
+            prometheusPorts.add(port);
+            StreamExecutionEnvironment env = FlinkLocal.environment(cfg.parallelism(), cfg.outDir().resolve("tmp"), port);
             JobSettings.checkpointing(env, cfg.checkpointIntervalMillis());
             JobSettings.stateBackend(env, cfg.infra().stateBackend());
             env.registerJobListener(new JobListener() {
@@ -133,6 +146,27 @@ interface LiveJobs extends AutoCloseable {
                 Thread.sleep(100);
             }
             return r;
+        }
+
+        /**
+         * A free port for a job's reporter: the first of the local cluster's range (9249–9259, where a Prometheus set up
+         * for the cluster looks) that neither this run nor another process holds, else any free port.
+         */
+        private int prometheusPort() {
+            var range = new org.apache.flink.util.PortRange(io.cmbench.cluster.ClusterSpec.DEFAULT_PROMETHEUS_PORTS)
+                    .getPortsIterator();
+            while (range.hasNext()) {
+                int port = range.next();
+                if (!prometheusPorts.contains(port) && io.cmbench.cluster.LocalCluster.isFree(port)) {
+                    return port;
+                }
+            }
+            return io.cmbench.cluster.kafka.EmbeddedKafkaBroker.freePort();
+        }
+
+        @Override
+        public List<String> metricsEndpoints() {
+            return prometheusPorts.stream().map(p -> "http://127.0.0.1:" + p + "/metrics").toList();
         }
 
         @Override

@@ -134,6 +134,10 @@ final class LiveRun implements EmbeddedRun.Feed {
             jobs.startEmulation(emulation);
             jobs.startAnalytics(analytics);
             phases.put("start jobs", secondsSince(t));
+            if (!jobs.metricsEndpoints().isEmpty()) {
+                say("Flink metrics for Prometheus (emulation, live analytics): %s",
+                        String.join(", ", jobs.metricsEndpoints()));
+            }
             LiveSchedule schedule = new LiveSchedule(stream, ctrlC.pressed(),
                     () -> completions.get() >= stream.requestsEmitted() * scenarios, drainLimitMicros, jobs::requireRunning);
             long pacingStart;

@@ -37,7 +37,8 @@ class LiveRunTest {
     @Test
     void aLiveRunHasTheCompletionsAndSummaryOfTheBoundedRun() throws Exception {
         EmbeddedRun.Result bounded = new EmbeddedRun(config(tmp.resolve("bounded")), quiet()).run();
-        LiveRun live = new LiveRun(config(tmp.resolve("live")), 4.0, false, quiet(), new LiveRun.Observer() {});
+        MetricsScrapes scrapes = new MetricsScrapes();
+        LiveRun live = new LiveRun(config(tmp.resolve("live")), 4.0, false, quiet(), scrapes);
         EmbeddedRun.Result result = live.run();
 
         assertThat(bounded.requests()).isGreaterThan(500);
@@ -58,5 +59,45 @@ class LiveRunTest {
         assertThat(facts.windows()).allMatch(w -> w.seenMillis() >= facts.pacingStartMillis());
         // the live view's scratch topics went with the run; the drain heartbeats are not requests
         assertThat(result.deadLetters()).isEmpty();
+
+        // each job's MiniCluster reported its Flink metrics to Prometheus on 127.0.0.1 while it ran: the emulation's
+        // tasks, and the analytics' latest window per scenario once windows had closed
+        assertThat(scrapes.endpoints).hasSize(2).allMatch(e -> e.startsWith("http://127.0.0.1:"));
+        assertThat(scrapes.whilePacing.get(0)).contains("flink_taskmanager_job_task_numRecordsIn")
+                .contains("job_name=\"cmbench_serving_emulation");
+        assertThat(scrapes.afterDrain.get(1)).contains("outputTokensPerSecPerNpu");
+    }
+
+    /** Reads every metrics endpoint of the run when pacing starts and once the requests have drained. */
+    private static final class MetricsScrapes implements LiveRun.Observer {
+        List<String> endpoints = List.of();
+        final List<String> whilePacing = new java.util.ArrayList<>();
+        final List<String> afterDrain = new java.util.ArrayList<>();
+
+        @Override
+        public void pacing(LiveJobs jobs, long pacingStartMillis) {
+            endpoints = jobs.metricsEndpoints();
+            endpoints.forEach(e -> whilePacing.add(get(e)));
+        }
+
+        @Override
+        public void drained() {
+            endpoints.forEach(e -> afterDrain.add(get(e)));
+        }
+
+        private static String get(String url) {
+            try {
+                var response = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(url).isEqualTo(200);
+                return response.body();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(url, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }
