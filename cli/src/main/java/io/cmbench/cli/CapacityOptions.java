@@ -96,6 +96,19 @@ final class CapacityOptions {
         return new Checked(s, bounds, shape, WorkloadYaml.text(WorkloadArgument.of(workload)), w.label(), w.longestRequestTokens());
     }
 
+    /**
+     * Refuses a fleet: capacity and plan size one supernode's pools, and their runs would measure a whole fleet at rates
+     * bracketed for one supernode.
+     */
+    static void oneSupernode(CommandSpec spec, String deployment, int supernodes) {
+        if (supernodes > 1) {
+            throw InputChecks.error(spec, "--deployment", "a fleet of " + supernodes + " supernodes; capacity and plan "
+                    + "size one supernode's pools: give the deployment each supernode runs (the fleet's global router "
+                    + "spreads requests evenly over the supernodes, so the fleet holds " + supernodes
+                    + " times its rate)", deployment);
+        }
+    }
+
     /** The target, refused as one line naming the deployment when it does not build or holds no request. */
     CapacityTarget target(CommandSpec spec, String deployment, PoolSplit split, int batchCap, Checked c, Path dir) {
         CapacityTarget t;
@@ -107,6 +120,7 @@ final class CapacityOptions {
             throw new ParameterException(spec.commandLine(), where + ": " + (split == null ? "" : split.label() + ": ")
                     + e.getMessage());
         }
+        oneSupernode(spec, deployment, t.costModel().layout().supernodes());
         long kvCap = t.costModel().layout().kvCacheTokensPerDie();
         if (c.longestTokens() > kvCap) {
             throw InputChecks.error(spec, workload == null ? "--prompt-tokens/--output-tokens" : "--workload",

@@ -61,6 +61,7 @@ final class PlanCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             throw InputChecks.error(spec, "--deployment", e.getMessage(), null);
         }
+        CapacityOptions.oneSupernode(spec, deployment, base.supernodes());
         int supernode = SpecLoader.profile(CapacityTarget.PROFILE).npusPerNode() * SpecLoader.profile(CapacityTarget.PROFILE).nodes();
         Options.require(spec, npus <= supernode, "--npus", npus, "must be at most one supernode's " + supernode
                 + " NPUs (a deployment spans one supernode)");

@@ -73,6 +73,8 @@ class CommandLineErrorsTest {
             "sweep --lifetimes 1e9         | --lifetimes x --overload: offers",
             "sweep --pool both             | --pool: unknown value 'both'",
             "capacity --attainment 0       | --attainment: must be in (0, 1], got '0.0'",
+            "capacity --deployment cloudmatrix-infer-fleet | --deployment: a fleet of 8 supernodes; capacity and plan size one supernode's pools",
+            "plan --deployment cloudmatrix-infer-fleet | --deployment: a fleet of 8 supernodes; capacity and plan size one supernode's pools",
             "capacity --attainment 1.5     | --attainment: must be in (0, 1], got '1.5'",
             "capacity --slo tpot50         | --slo: needs both a TTFT and a TPOT bound (e.g. ttft2000+tpot50): without a TTFT bound any rate holds by queueing, got 'tpot50'",
             "capacity --slo ttft1+tpot50   | --slo: not attainable at any rate on 6x16+1x160: kv-transfer: moving one request's KV (4097 tokens) takes 5.9 ms, more than the TTFT bound of 1.0 ms, got 'ttft1+tpot50'",
