@@ -388,6 +388,10 @@ final class BenchCommand {
                 System.out.printf("%-26s %.0f MB%n", "peak RSS (JVM + broker)", r.get("peak_rss_mb"));
                 System.out.printf("%nemulation job, per vertex (records in, or out for a source; busy = Flink's accumulated busy time):%n");
                 System.out.print(VertexTable.text(vertices));
+                String byTm = VertexTable.byTaskManager(vertices);
+                if (!byTm.isEmpty()) {
+                    System.out.printf("%n%s", byTm);
+                }
             }
         }
     }

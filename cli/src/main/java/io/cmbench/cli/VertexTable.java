@@ -68,6 +68,31 @@ final class VertexTable {
         return b.toString();
     }
 
+    /**
+     * For subtasks spread over several TaskManagers: each keyed stage's CPU ms per TaskManager and the max/mean within
+     * each, so that a difference between the TaskManagers shows apart from one between the keys. Empty otherwise.
+     */
+    static String byTaskManager(List<VertexMetrics> vertices) {
+        StringBuilder b = new StringBuilder();
+        for (VertexMetrics v : vertices) {
+            Map<String, List<VertexMetrics.Subtask>> byTm = new java.util.TreeMap<>();
+            v.subtasks().forEach(s -> byTm.computeIfAbsent(s.taskManager(), k -> new ArrayList<>()).add(s));
+            if (!v.hasCpu() || byTm.size() < 2) {
+                continue;
+            }
+            if (b.isEmpty()) {
+                b.append(String.format("%-" + NAME_WIDTH + "s %s%n", "keyed stage, per TaskManager",
+                        "cpu ms (max/mean of its subtasks)"));
+            }
+            List<String> parts = new ArrayList<>();
+            byTm.forEach((tm, subtasks) -> parts.add(String.format("%s %,d (%.2f)", tm,
+                    subtasks.stream().mapToLong(VertexMetrics.Subtask::cpuMillis).sum(),
+                    VertexMetrics.maxOverMean(subtasks.stream().mapToLong(VertexMetrics.Subtask::cpuMillis).toArray()))));
+            b.append(String.format("%-" + NAME_WIDTH + "s %s%n", shorten(v.name()), String.join("  ", parts)));
+        }
+        return b.toString();
+    }
+
     private static String shorten(String name) {
         return name.length() <= NAME_WIDTH ? name : name.substring(0, NAME_WIDTH - 3) + "...";
     }

@@ -53,7 +53,8 @@ public record VertexMetrics(String id, String name, int parallelism, List<Subtas
         return recordsIn() > 0 ? maxOverMean(in) : maxOverMean(subtasks.stream().mapToLong(Subtask::recordsOut).toArray());
     }
 
-    static double maxOverMean(long[] values) {
+    /** max × n / sum: 1.0 = even, n = all on one. */
+    public static double maxOverMean(long[] values) {
         long sum = 0;
         long max = 0;
         for (long v : values) {
